@@ -1,0 +1,41 @@
+"""The site-wide context (settings, social links, navigation) read once and kept in the cache."""
+
+import contextlib
+
+from django.core.cache import cache
+
+SITE_CONTEXT_KEY = "site-context:v1"
+
+
+def invalidate_site_context():
+    # A cache outage must not fail the save that triggered this.
+    with contextlib.suppress(Exception):
+        cache.delete(SITE_CONTEXT_KEY)
+
+
+def site_context():
+    from .models import Section, SiteSettings
+
+    try:
+        cached = cache.get(SITE_CONTEXT_KEY)
+    except Exception:  # noqa: BLE001 - cache down: read from the database
+        cached = None
+    if cached is not None:
+        return cached
+    settings_row = SiteSettings.objects.prefetch_related("social_links").filter(pk=1).first()
+    value = {
+        "outlet_name": settings_row.outlet_name if settings_row else "Newsroom",
+        "tagline": settings_row.tagline if settings_row else "",
+        "description": settings_row.description if settings_row else "",
+        "social_links": [
+            {"network": link.network, "label": link.get_network_display(), "url": link.url}
+            for link in (settings_row.social_links.all() if settings_row else [])
+        ],
+        "nav_sections": [
+            {"name": s.name, "url": s.get_absolute_url(), "slug": s.slug}
+            for s in Section.objects.filter(show_in_nav=True, parent__isnull=True)
+        ],
+    }
+    with contextlib.suppress(Exception):
+        cache.set(SITE_CONTEXT_KEY, value, 3600)
+    return value

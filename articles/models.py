@@ -1,0 +1,502 @@
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+
+from .sanitize import clean_text, sanitize_html
+
+# What the editor offers; sanitize_html is the server-side allowlist that matches it.
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Strike": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "HorizontalRule": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+}
+
+
+class SiteSettings(models.Model):
+    """The outlet's identity, shown in every page's header and footer. There is exactly one row."""
+
+    outlet_name = models.CharField(max_length=100, default="English News")
+    tagline = models.CharField(max_length=200, blank=True)
+    description = models.TextField(
+        blank=True, help_text="Used as the home page's meta description and in feeds."
+    )
+    corrections_policy = models.TextField(
+        blank=True, help_text="Shown on the public corrections policy page."
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "site settings"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="site_settings_singleton")]
+
+    def __str__(self):
+        return self.outlet_name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class SocialLink(models.Model):
+    class Network(models.TextChoices):
+        YOUTUBE = "youtube", "YouTube"
+        FACEBOOK = "facebook", "Facebook"
+        X = "x", "X (Twitter)"
+        INSTAGRAM = "instagram", "Instagram"
+        TIKTOK = "tiktok", "TikTok"
+        LINKEDIN = "linkedin", "LinkedIn"
+        BLUESKY = "bluesky", "Bluesky"
+        MASTODON = "mastodon", "Mastodon"
+        WHATSAPP = "whatsapp", "WhatsApp"
+        TELEGRAM = "telegram", "Telegram"
+
+    site = models.ForeignKey(SiteSettings, on_delete=models.CASCADE, related_name="social_links")
+    network = models.CharField(max_length=20, choices=Network.choices)
+    url = models.URLField("profile URL")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["site", "network"], name="social_link_unique_network")]
+
+    def __str__(self):
+        return self.get_network_display()
+
+
+# Top-level URL paths that are not sections.
+RESERVED_SLUGS = {
+    "admin", "author", "tag", "search", "feeds", "feed", "rss", "static", "media", "sitemap",
+    "corrections", "corrections-policy", "preview", "robots.txt", "sitemap.xml",
+}  # fmt: skip
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, help_text="Part of every article URL.")
+    description = models.TextField(blank=True, help_text="Shown on the section page and in feeds.")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="Optional parent (one level: World > Europe). The parent's page lists both.",
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position in the navigation.")
+    show_in_nav = models.BooleanField("show in navigation", default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="section_slug_not_empty"),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="section_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is reserved for the site's own pages."})
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": "A section cannot be its own parent."})
+            if self.parent.parent_id:
+                raise ValidationError({"parent": "Sections nest one level only."})
+            if self.pk and self.children.exists():
+                raise ValidationError({"parent": "This section has sub-sections of its own."})
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        AGENCY = "agency", "News agency"
+        OUTLET = "outlet", "News outlet"
+        ORGANISATION = "organisation", "Organisation"
+        GOVERNMENT = "government", "Government"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    url = models.URLField("homepage URL", blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OUTLET)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return self.url or reverse("articles:home")
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    bio = models.TextField("short bio", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text="The staff account behind this byline, if any.",
+    )
+    is_agency = models.BooleanField(
+        default=False, help_text='A wire byline such as "Reuters staff" rather than a person.'
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Photo(models.Model):
+    class Rights(models.TextChoices):
+        OWN = "own", "Our own"
+        AGENCY = "agency", "Agency (licensed)"
+        HANDOUT = "handout", "Handout"
+        POOL = "pool", "Pool"
+        SOCIAL = "social", "Social media (with permission)"
+        LICENSED = "licensed", "Other licence"
+
+    image = models.ImageField(
+        upload_to="photos/%Y/%m/",
+        help_text="JPEG, PNG, WebP or GIF. Caption and credit embedded by agencies are read in.",
+    )
+    # As displayed, i.e. after the EXIF orientation is applied (set by services.save_photo).
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    caption = models.TextField(blank=True, help_text="What the picture shows, as readers see it.")
+    alt_text = models.CharField(
+        max_length=250,
+        help_text="Describes the image for readers who cannot see it. Required.",
+    )
+    credit_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photos",
+        help_text='The agency credited, shown as "(Photo: Reuters)".',
+    )
+    credit_text = models.CharField(
+        "photographer",
+        max_length=120,
+        blank=True,
+        help_text="Free-text credit for a photographer, used when no source is chosen.",
+    )
+    copyright = models.CharField(max_length=200, blank=True)
+    rights = models.CharField(max_length=20, choices=Rights.choices, default=Rights.OWN)
+    may_redistribute = models.BooleanField(
+        default=False, help_text="May this photo be syndicated to partners?"
+    )
+    focal_x = models.FloatField(
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Horizontal focal point, 0 (left) to 1 (right); crops keep it in frame.",
+    )
+    focal_y = models.FloatField(
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Vertical focal point, 0 (top) to 1 (bottom).",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        get_latest_by = "uploaded_at"
+        constraints = [
+            models.CheckConstraint(condition=~Q(alt_text=""), name="photo_alt_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="photo_focal_point_in_frame",
+            ),
+        ]
+
+    def __str__(self):
+        return (self.caption or self.alt_text)[:80]
+
+    def get_absolute_url(self):
+        return self.image.url
+
+    @property
+    def credit(self) -> str:
+        return self.credit_source.name if self.credit_source_id else self.credit_text
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self):
+        """Not in the trash."""
+        return self.filter(deleted_at__isnull=True)
+
+    def published(self, at=None):
+        """The one publication rule: published status, publish time reached, not trashed."""
+        return self.live().filter(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
+
+    def for_listing(self):
+        """What a card needs, in a constant number of queries."""
+        return self.select_related("section", "lead_photo", "lead_photo__credit_source").only(
+            "id", "headline", "slug", "standfirst", "published_at", "updated_at", "status",
+            "section__name", "section__slug",
+            "lead_photo__image", "lead_photo__width", "lead_photo__height",
+            "lead_photo__alt_text", "lead_photo__focal_x", "lead_photo__focal_y",
+            "lead_photo__caption", "lead_photo__credit_text",
+            "lead_photo__credit_source__name",
+        )  # fmt: skip
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The last part of the URL. Renaming it keeps the old URL working (redirect).",
+    )
+    standfirst = models.TextField(
+        max_length=600, blank=True, help_text="One or two sentences under the headline."
+    )
+    body = ProseEditorField(config={"extensions": BODY_EDITOR_EXTENSIONS}, sanitize=sanitize_html, blank=True)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles", blank=True)
+    sources = models.ManyToManyField(
+        Source,
+        through="ArticleSource",
+        related_name="articles",
+        blank=True,
+        help_text='Outlets and agencies this story attributes ("…, Al Jazeera reported").',
+    )
+    tags = TaggableManager(blank=True)
+    lead_photo = models.ForeignKey(
+        Photo, on_delete=models.PROTECT, null=True, blank=True, related_name="lead_articles"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="When readers first see it. A future time schedules the story.",
+    )
+    embargo_until = models.DateTimeField(
+        null=True, blank=True, help_text="Nobody can publish the story before this time."
+    )
+    seo_title = models.CharField(
+        "search title", max_length=70, blank=True, help_text="Overrides the headline in <title>."
+    )
+    meta_description = models.CharField(
+        max_length=200, blank=True, help_text="Overrides the standfirst in search results."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # When readers were told of a change (a correction or update note): the page's "Updated" time.
+    revised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        indexes = [
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="article_published_idx",
+                condition=Q(status="published", deleted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["section", "-published_at", "-id"],
+                name="article_section_pub_idx",
+                condition=Q(status="published", deleted_at__isnull=True),
+            ),
+            models.Index(fields=["status", "-updated_at"], name="article_status_idx"),
+            GinIndex(fields=["search_vector"], name="article_search_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(headline__regex=r"^\s*$"), name="article_headline_not_empty"),
+            models.CheckConstraint(condition=~Q(slug=""), name="article_slug_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+            ("edit_published_article", "Can edit published articles"),
+            ("edit_others_article", "Can edit other people's articles"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.headline = clean_text(self.headline)
+        self.standfirst = clean_text(self.standfirst)
+        self.body = sanitize_html(self.body)
+        old_slug = getattr(self, "_loaded_slug", None)
+        super().save(*args, **kwargs)
+        if old_slug and old_slug != self.slug:
+            # The new slug may be one this article (or another) once had: it is live again now.
+            SlugRedirect.objects.filter(old_slug=self.slug).delete()
+            SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
+        self._loaded_slug = self.slug
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        instance._loaded_slug = instance.__dict__.get("slug")
+        return instance
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.deleted_at is None
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def modified_at(self):
+        """What readers are told: the last correction/update, else the publish time."""
+        return self.revised_at or self.published_at
+
+
+class ArticleAuthor(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    author = models.ForeignKey(Author, on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="article_author_unique")]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class ArticleSource(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["article", "source"], name="article_source_unique")]
+
+    def __str__(self):
+        return str(self.source)
+
+
+class SlugRedirect(models.Model):
+    """An article's earlier slug, so links to the old URL keep working after a rename."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
+
+class Correction(models.Model):
+    """A dated note appended to a story. Notes are never deleted; edits keep the original text."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(help_text="What was wrong and what is right now, in plain words.")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False
+    )
+    original_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+        constraints = [
+            models.CheckConstraint(condition=~Q(text__regex=r"^\s*$"), name="correction_not_empty")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to “{self.article}”"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"

@@ -1,0 +1,63 @@
+"""The newsroom's roles as permission sets; migrations keep the groups in step with this file."""
+
+CONTENT_EDIT = ["add", "change", "view"]
+ALL = ["add", "change", "delete", "view"]
+
+REPORTER = {
+    "articles.article": CONTENT_EDIT,
+    "articles.articleauthor": ALL,
+    "articles.articlesource": ALL,
+    "articles.photo": CONTENT_EDIT,
+    "articles.section": ["view"],
+    "articles.source": ["view"],
+    "articles.author": ["view"],
+    "taggit.tag": ["add", "view"],
+}
+EDITOR = {
+    "articles.article": ALL + ["publish_article", "edit_published_article", "edit_others_article"],
+    "articles.articleauthor": ALL,
+    "articles.articlesource": ALL,
+    "articles.photo": ALL,
+    "articles.section": ALL,
+    "articles.source": ALL,
+    "articles.author": ALL,
+    "articles.correction": CONTENT_EDIT,
+    "articles.slugredirect": ["view"],
+    "articles.sitesettings": ["change", "view"],
+    "articles.sociallink": ALL,
+    "taggit.tag": ALL,
+    "taggit.taggeditem": ALL,
+}
+ADMINISTRATOR = {
+    **EDITOR,
+    "auth.user": ALL,
+    "auth.group": ["view"],
+    "axes.accessattempt": ["view", "delete"],
+    "axes.accessfailurelog": ["view", "delete"],
+    "axes.accesslog": ["view"],
+}
+ROLES = {"Reporters": REPORTER, "Editors": EDITOR, "Administrators": ADMINISTRATOR}
+
+
+def sync_roles(apps=None):
+    """Create the groups and set exactly the permissions above (idempotent)."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    apps = apps or global_apps
+    for app_config in apps.get_app_configs():
+        # Permissions are normally created after migrate; the groups need them now.
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, spec in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for label, actions in spec.items():
+            app_label, model = label.split(".")
+            codenames = [a if "_" in a else f"{a}_{model}" for a in actions]
+            perms = list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+            wanted += perms
+        group.permissions.set(wanted)

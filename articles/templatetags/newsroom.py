@@ -1,0 +1,58 @@
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import _json_script_escapes, format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from .. import images
+
+register = template.Library()
+
+
+@register.simple_tag
+def picture(photo, sizes="100vw", crop="original", lazy=True, css_class=""):
+    """A responsive <picture>: WebP first, JPEG fallback, with width/height so nothing shifts."""
+    if not photo or not photo.width:
+        return ""
+    jpeg = images.srcset(photo, crop, "jpg")
+    webp = images.srcset(photo, crop, "webp")
+    if not jpeg:
+        return ""
+    fallback = jpeg[min(2, len(jpeg) - 1)]
+    # The lead image is the page's largest paint: fetch it first; everything else waits.
+    loading = 'loading="lazy" decoding="async"' if lazy else 'fetchpriority="high" decoding="async"'
+
+    return format_html(
+        '<picture><source type="image/webp" srcset="{}" sizes="{}">'
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}{}></picture>',
+        _srcset(webp),
+        sizes,
+        fallback.url,
+        _srcset(jpeg),
+        sizes,
+        fallback.width,
+        fallback.height,
+        photo.alt_text,
+        format_html(' class="{}"', css_class) if css_class else "",
+        mark_safe(" " + loading),
+    )
+
+
+def _srcset(renditions):
+    return format_html_join(", ", "{} {}w", ((r.url, r.width) for r in renditions))
+
+
+@register.filter
+def og_image(photo):
+    return images.og_image(photo) if photo and photo.width else None
+
+
+@register.simple_tag(takes_context=True)
+def json_ld(context, data):
+    """JSON-LD in a script element carrying the CSP nonce, escaped like json_script."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder).translate(_json_script_escapes)
+    nonce = context.get("csp_nonce", "")
+    return format_html(
+        '<script type="application/ld+json" nonce="{}">{}</script>', str(nonce), mark_safe(payload)
+    )

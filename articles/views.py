@@ -1,0 +1,154 @@
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.generic import ListView
+from taggit.models import Tag
+
+from .cache import site_context
+from .models import Article, ArticleAuthor, ArticleSource, Author, Correction, Section, SlugRedirect
+from .structured import article_json_ld, home_json_ld
+
+PAGE_SIZE = 20
+HOME_PER_SECTION = 4
+
+
+def home(request):
+    published = Article.objects.published().for_listing()
+    latest = list(published[:9])
+    # The newest few stories of every top-level section (children count for their parent), in one
+    # query whatever the number of sections.
+    by_section = (
+        published.exclude(pk__in=[a.pk for a in latest[:1]])
+        .annotate(
+            top_section=Coalesce(F("section__parent_id"), F("section_id")),
+            rank=Window(
+                RowNumber(),
+                partition_by=Coalesce(F("section__parent_id"), F("section_id")),
+                order_by=[F("published_at").desc(), F("id").desc()],
+            ),
+        )
+        .filter(rank__lte=HOME_PER_SECTION)
+    )
+    sections = {s.pk: s for s in Section.objects.filter(parent__isnull=True, show_in_nav=True)}
+    grouped = {pk: [] for pk in sections}
+    for article in by_section:
+        if article.top_section in grouped:
+            grouped[article.top_section].append(article)
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "lead": latest[0] if latest else None,
+            "latest": latest[1:],
+            "section_blocks": [(sections[pk], items) for pk, items in grouped.items() if items],
+            "json_ld_data": home_json_ld(site_context()),
+        },
+    )
+
+
+def _detail_queryset():
+    return Article.objects.select_related(
+        "section", "section__parent", "lead_photo", "lead_photo__credit_source"
+    ).prefetch_related(
+        Prefetch("articleauthor_set", queryset=ArticleAuthor.objects.select_related("author")),
+        Prefetch("articlesource_set", queryset=ArticleSource.objects.select_related("source")),
+        "tags",
+        "corrections",
+    )
+
+
+def article_detail(request, section, slug):
+    article = _detail_queryset().live().filter(slug=slug).first()
+    if article is None:
+        old = SlugRedirect.objects.select_related("article__section").filter(old_slug=slug).first()
+        if old is None or old.article.deleted_at is not None:
+            raise Http404("No such article.")
+        return redirect(old.article, permanent=True)
+    if section != article.section.slug:
+        return redirect(article, permanent=True)
+    is_preview = not article.is_live
+    if is_preview and not request.user.is_staff:
+        if article.status == Article.Status.UNPUBLISHED:
+            return render(request, "410.html", {"article": article}, status=410)
+        raise Http404("No such article.")
+    tag_ids = [t.pk for t in article.tags.all()]
+    related = (
+        Article.objects.published()
+        .for_listing()
+        .exclude(pk=article.pk)
+        .annotate(shared=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids)))
+        .filter(Q(shared__gt=0) | Q(section=article.section_id))
+        .order_by("-shared", "-published_at")[:4]
+    )
+    response = render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "related": related,
+            "is_preview": is_preview,
+            "current_section": (article.section.parent or article.section).slug,
+            "json_ld_data": article_json_ld(article, site_context()),
+        },
+    )
+    if is_preview:
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class ArticleListView(ListView):
+    """A paginated, newest-first listing; a page number that is not a page is a 404."""
+
+    paginate_by = PAGE_SIZE
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["heading"] = self.heading
+        context["listing"] = self.listing
+        return context
+
+    def published(self):
+        return Article.objects.published().for_listing()
+
+
+class SectionView(ArticleListView):
+    def get_queryset(self):
+        self.listing = get_object_or_404(Section.objects.select_related("parent"), slug=self.kwargs["slug"])
+        self.heading = self.listing.name
+        return self.published().filter(Q(section=self.listing) | Q(section__parent=self.listing))
+
+
+class TagView(ArticleListView):
+    def get_queryset(self):
+        self.listing = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.heading = self.listing.name
+        return self.published().filter(tags=self.listing)
+
+
+class AuthorView(ArticleListView):
+    template_name = "articles/author.html"
+
+    def get_queryset(self):
+        self.listing = get_object_or_404(Author, slug=self.kwargs["slug"])
+        self.heading = self.listing.name
+        return self.published().filter(authors=self.listing)
+
+
+def corrections(request):
+    notes = (
+        Correction.objects.filter(article__in=Article.objects.published())
+        .select_related("article__section")
+        .order_by("-created_at", "-id")[:100]
+    )
+    return render(request, "articles/corrections.html", {"notes": notes})
+
+
+def corrections_policy(request):
+    from .models import SiteSettings
+
+    policy = SiteSettings.objects.filter(pk=1).values_list("corrections_policy", flat=True).first()
+    return render(request, "articles/corrections_policy.html", {"policy": policy or ""})

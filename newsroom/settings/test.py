@@ -1,0 +1,15 @@
+"""Settings for the test suite: a real PostgreSQL, a per-run media folder, fast password hashing."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Each test points MEDIA_ROOT at its own temporary folder (tests/conftest.py); this is the fallback.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-media-")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+AXES_ENABLED = True
+# Serve static files from the source folders: the suite must not depend on collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

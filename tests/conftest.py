@@ -1,0 +1,159 @@
+import io
+import itertools
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles import services
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticleSource,
+    Author,
+    Photo,
+    Section,
+    Source,
+)
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    Path(settings.MEDIA_ROOT).mkdir()
+    return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def image_bytes(fmt="JPEG", size=(800, 600), color=(120, 60, 30), **save_kwargs) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, fmt, **save_kwargs)
+    return out.getvalue()
+
+
+def upload(name="photo.jpg", data=None, content_type="image/jpeg"):
+    return SimpleUploadedFile(name, image_bytes() if data is None else data, content_type)
+
+
+def media_files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def make_section(db):
+    def make(**kwargs):
+        n = next(_seq)
+        kwargs.setdefault("name", f"Section {n}")
+        kwargs.setdefault("slug", f"section-{n}")
+        return Section.objects.create(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def section(make_section):
+    return make_section(name="World", slug="world")
+
+
+@pytest.fixture
+def make_source(db):
+    def make(**kwargs):
+        n = next(_seq)
+        kwargs.setdefault("name", f"Source {n}")
+        kwargs.setdefault("slug", f"source-{n}")
+        return Source.objects.create(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def make_author(db):
+    def make(**kwargs):
+        n = next(_seq)
+        kwargs.setdefault("name", f"Author {n}")
+        kwargs.setdefault("slug", f"author-{n}")
+        return Author.objects.create(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def make_photo(db):
+    def make(**kwargs):
+        kwargs.setdefault("image", upload(f"p{next(_seq)}.jpg", image_bytes(size=(1000, 700))))
+        kwargs.setdefault("alt_text", "A test picture")
+        kwargs.setdefault("caption", "A caption")
+        return services.save_photo(photo=Photo(**kwargs))
+
+    return make
+
+
+@pytest.fixture
+def make_article(db, section):
+    def make(*, authors=(), sources=(), tags=(), **kwargs):
+        n = next(_seq)
+        kwargs.setdefault("headline", f"Headline number {n}")
+        kwargs.setdefault("slug", f"headline-{n}")
+        kwargs.setdefault("section", section)
+        kwargs.setdefault("standfirst", "A standfirst.")
+        kwargs.setdefault("body", "<p>Body text.</p>")
+        kwargs.setdefault("status", Article.Status.PUBLISHED)
+        if kwargs["status"] == Article.Status.PUBLISHED:
+            kwargs.setdefault("published_at", timezone.now() - timedelta(minutes=n))
+        article = Article.objects.create(**kwargs)
+        for i, author in enumerate(authors):
+            ArticleAuthor.objects.create(article=article, author=author, order=i)
+        for i, source in enumerate(sources):
+            ArticleSource.objects.create(article=article, source=source, order=i)
+        if tags:
+            article.tags.set(list(tags))
+        return article
+
+    return make
+
+
+def _user(username, group, **extra):
+    user = User.objects.create_user(username, f"{username}@example.org", "pw-Secret-123", **extra)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return _user("ed", "Editors", is_staff=True)
+
+
+@pytest.fixture
+def reporter(db):
+    return _user("rep", "Reporters", is_staff=True)
+
+
+@pytest.fixture
+def administrator(db):
+    return _user("boss", "Administrators", is_staff=True)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def reporter_client(client, reporter):
+    client.force_login(reporter)
+    return client

@@ -1,0 +1,42 @@
+"""Every public page costs a constant number of queries, however much it shows."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def _warm(client, url):
+    # The first request fills the site-context cache; budgets are for a warm process.
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_article_page_queries_do_not_grow_with_tags_sources_authors(
+    client, django_assert_max_num_queries, make_article, make_source, make_author, make_photo,
+    count,
+):  # fmt: skip
+    article = make_article(
+        lead_photo=make_photo(),
+        tags=[f"tag {i}" for i in range(count)],
+        sources=[make_source() for _ in range(count)],
+        authors=[make_author() for _ in range(count)],
+    )
+    for i in range(5):
+        make_article(tags=["tag 0"], headline=f"Related {i}")
+    _warm(client, article.get_absolute_url())
+    with django_assert_max_num_queries(8):
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize("url", ["/", "/world/", "/tag/crimea/", "/author/jo/"])
+def test_listing_queries_do_not_grow_with_articles(
+    client, django_assert_max_num_queries, make_article, make_author, make_photo, url, count
+):
+    author = make_author(slug="jo")
+    photo = make_photo()
+    for _ in range(count):
+        make_article(tags=["Crimea", "Other"], authors=[author], lead_photo=photo)
+    _warm(client, url)
+    with django_assert_max_num_queries(5):
+        assert client.get(url).status_code == 200
