@@ -500,3 +500,74 @@ class Correction(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+
+class GalleryItem(models.Model):
+    """A photo in an article's ordered gallery, with a caption for this use of it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="gallery_items")
+    photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="gallery_items")
+    caption = models.TextField(blank=True, help_text="Leave empty to use the photo's own caption.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["article", "photo"], name="gallery_item_unique")]
+
+    def __str__(self):
+        return f"{self.photo} in {self.article}"
+
+
+class Transition(models.Model):
+    """One change of an article's state: who, when, from, to."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=12, choices=Article.Status.choices)
+    to_status = models.CharField(max_length=12, choices=Article.Status.choices)
+    action = models.CharField(max_length=30)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        get_latest_by = "at"
+        indexes = [models.Index(fields=["article", "-at"], name="transition_article_idx")]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.from_status} → {self.to_status}"
+
+
+class Revision(models.Model):
+    """The full content of an article as saved, kept on every save."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    data = models.JSONField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        get_latest_by = "version"
+        constraints = [models.UniqueConstraint(fields=["article", "version"], name="revision_unique_version")]
+
+    def __str__(self):
+        return f"{self.article_id} v{self.version}"
+
+
+class EditLock(models.Model):
+    """Who has a story open in the admin. Soft: it warns others, it never blocks them."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="edit_locks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    since = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["since"]
+        constraints = [models.UniqueConstraint(fields=["article", "user"], name="edit_lock_unique")]
+
+    def __str__(self):
+        return f"{self.user} editing {self.article_id}"

@@ -45,6 +45,24 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 fi
 export PATH="$VENV/bin:$PATH"
 
+# --- Debian packages a command needs (NEED_APT="chromium wrk"): installed once, as root ---------
+missing=()
+for pkg in ${NEED_APT:-}; do
+    case "$pkg" in
+        chromium) [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core) ;;
+        *) command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg") ;;
+    esac
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "installing ${missing[*]} (apt-get)"
+        apt-get update -qq >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+        die "missing: ${missing[*]}. Install them: sudo apt-get install ${missing[*]}"
+    fi
+fi
+
 # --- PostgreSQL ---------------------------------------------------------------------------------
 PGBIN=""
 for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && PGBIN="$d"; done

@@ -25,3 +25,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
