@@ -6,3 +6,8 @@ test:
 	bash scripts/test.sh
 bench:
 	bash scripts/bench.sh
+backup:
+	bash -c 'source scripts/setup.sh && python manage.py backup $(if $(OUT),--output "$(OUT)")'
+restore:
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/newsroom-YYYYMMDD-HHMMSS.tar"; exit 2; }
+	bash -c 'source scripts/setup.sh && python manage.py restore "$(FILE)"'

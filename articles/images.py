@@ -1,30 +1,44 @@
 """Photo validation, agency metadata and renditions.
 
-Renditions are made once, at upload, by `make_renditions` (not lazily on first request): the first reader
-of a breaking story must not pay for resizing a 24-megapixel wire photo, and a page render never touches
-the disk. Their paths derive from the photo's id and file name, so templates build URLs without a query,
-and a replaced file gets new URLs that no CDN has cached.
+Renditions are made once, at upload (and again when the editor moves the focal point), by
+`make_renditions`, not lazily on first request: the first reader of a breaking story must not pay for
+resizing a 24-megapixel wire photo, and a page render never touches the disk. They live under
+`renditions/<hash of the file name>/<focal point>/`, so templates build URLs from the row alone (no query,
+no disk check), a replaced file or a moved focal point gets URLs that no CDN has cached, and the files can
+be found from the file name alone once the row is gone.
+
+Renditions are WebP with a JPEG fallback. AVIF is accepted on upload but not made: this Pillow encodes it
+several times slower than WebP and JPEG together, which would put seconds on every upload.
 """
 
 import hashlib
 import io
 import math
-import re
 import shutil
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image, ImageOps, IptcImagePlugin, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, IptcImagePlugin, UnidentifiedImageError, features
 
-ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF", "MPO": "JPEG"}
+# Pillow format -> the file extension the original is stored under.
+ACCEPTED_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+if features.check("avif"):
+    ACCEPTED_FORMATS["AVIF"] = "avif"
+ACCEPTED_NAMES = "JPEG, PNG, WebP, GIF or AVIF" if "AVIF" in ACCEPTED_FORMATS else "JPEG, PNG, WebP or GIF"
+ACCEPTED_LABEL = f"a {ACCEPTED_NAMES}"
 WIDTHS = (320, 640, 960, 1280, 1920)
 # name -> aspect ratio (width / height); None keeps the photo's own shape.
 CROPS = {"original": None, "16x9": 16 / 9, "1x1": 1.0}
 OG_SIZE = (1200, 630)
 FORMATS = (("webp", "WEBP", "image/webp"), ("jpg", "JPEG", "image/jpeg"))
+OG_NAME = "og-1200.jpg"
+# Orientations 5-8 turn the picture by 90°: what readers see is the stored image on its side.
+SIDEWAYS = {5, 6, 7, 8}
 
 
 @dataclass(frozen=True)
@@ -34,8 +48,12 @@ class Rendition:
     height: int
 
 
-def validate_image_file(uploaded) -> Image.Image:
-    """Check an upload by its content; raise ValidationError with a message an editor understands."""
+# --- Upload validation ----------------------------------------------------------------------------
+
+
+def validate_image_file(uploaded) -> str:
+    """Check an upload by its content; return its Pillow format or raise a ValidationError that an
+    editor understands."""
     size = getattr(uploaded, "size", None)
     if not size:
         raise ValidationError("The file is empty.", code="empty")
@@ -45,6 +63,7 @@ def validate_image_file(uploaded) -> Image.Image:
             f"{settings.PHOTO_MAX_BYTES / 1e6:.0f} MB.",
             code="too_large",
         )
+    unreadable = f"This file is not a readable image (or it is damaged): upload {ACCEPTED_LABEL}."
     uploaded.seek(0)
     try:
         with Image.open(uploaded) as img:
@@ -52,56 +71,100 @@ def validate_image_file(uploaded) -> Image.Image:
             width, height = img.size
             if fmt not in ACCEPTED_FORMATS:
                 raise ValidationError(
-                    f"{fmt or 'This'} files are not accepted: upload a JPEG, PNG, WebP or GIF.",
-                    code="format",
+                    f"{fmt or 'These'} files are not accepted: upload {ACCEPTED_LABEL}.", code="format"
                 )
             if width * height > settings.PHOTO_MAX_PIXELS:
                 raise ValidationError(
                     f"The image is {width}×{height} pixels; at most "
-                    f"{settings.PHOTO_MAX_PIXELS / 1e6:.0f} megapixels are accepted.",
+                    f"{settings.PHOTO_MAX_PIXELS / 1e6:g} megapixels are accepted.",
                     code="too_many_pixels",
                 )
             img.verify()
         uploaded.seek(0)
-        # verify() does not decode pixel data: a truncated JPEG only shows itself on load().
+        # verify() does not decode pixel data: a truncated JPEG only shows itself on load(). draft()
+        # makes a JPEG decode at 1/8 scale, which still reads every byte.
         with Image.open(uploaded) as img:
-            img.draft("RGB", (64, 64))
+            img.draft(None, (64, 64))
             img.load()
     except ValidationError:
         raise
     except Image.DecompressionBombError as exc:
-        raise ValidationError("The image is too large to process safely.", code="too_many_pixels") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ValidationError(
-            "This file is not a readable image (or it is damaged): upload a JPEG, PNG, WebP or GIF.",
-            code="invalid",
+            "The image claims to be too large to open safely (a “decompression bomb”).",
+            code="too_many_pixels",
         ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ValidationError(unreadable, code="invalid") from exc
     finally:
         uploaded.seek(0)
     return fmt
+
+
+def stored_name(name: str, fmt: str) -> str:
+    """The upload's name with the extension of what it really is (a PNG named .jpg is stored as .png)."""
+    stem = PurePosixPath(name).stem or "photo"
+    return f"{stem}.{ACCEPTED_FORMATS[fmt]}"
+
+
+# --- Agency metadata ------------------------------------------------------------------------------
+
+_NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "photoshop": "http://ns.adobe.com/photoshop/1.0/",
+    "xml": "http://www.w3.org/XML/1998/namespace",
+}
 
 
 def _first_text(value) -> str:
     if isinstance(value, list | tuple):
         value = value[0] if value else b""
     if isinstance(value, bytes):
-        for enc in ("utf-8", "latin-1"):
-            try:
-                value = value.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
+        # IPTC rarely declares its encoding; UTF-8 is the modern norm and Latin-1 the old one.
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            value = value.decode("latin-1")
     return str(value or "").replace("\x00", "").strip()
 
 
-def _xmp_field(xmp: str, name: str) -> str:
-    # Caption-style XMP fields hold an rdf:Alt/rdf:Seq of rdf:li; plain ones are attributes.
-    match = re.search(rf"<{name}[^>]*>(.*?)</{name}>", xmp, re.S)
-    if match:
-        inner = re.search(r"<rdf:li[^>]*>(.*?)</rdf:li>", match.group(1), re.S)
-        return re.sub(r"<[^>]+>", "", inner.group(1) if inner else match.group(1)).strip()
-    match = re.search(rf'{name}="([^"]*)"', xmp)
-    return match.group(1).strip() if match else ""
+def _xmp_values(raw) -> dict[str, str]:
+    """dc:description, dc:creator, dc:rights and photoshop:Credit from an XMP packet.
+
+    Parsed by namespace, not by prefix (any prefix is legal). Pillow's own getxmp() needs defusedxml;
+    ElementTree is safe enough here: it never fetches external entities and expat caps entity expansion.
+    """
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw or "")
+    text = text.strip("\x00 \t\r\n\ufeff")
+    if not text:
+        return {}
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError:
+        return {}
+    found = {}
+    for key, ns, local in (
+        ("caption", "dc", "description"),
+        ("creator", "dc", "creator"),
+        ("copyright", "dc", "rights"),
+        ("credit", "photoshop", "Credit"),
+    ):
+        tag = f"{{{_NS[ns]}}}{local}"
+        for el in root.iter(tag):
+            items = list(el.iter(f"{{{_NS['rdf']}}}li"))
+            # rdf:Alt holds one entry per language: prefer the default one.
+            default = [li for li in items if li.get(f"{{{_NS['xml']}}}lang") == "x-default"]
+            value = "".join((default or items or [el])[0].itertext())
+            if value.strip():
+                found[key] = value.strip()
+                break
+        else:
+            # The short form: a property written as an attribute of rdf:Description.
+            for desc in root.iter(f"{{{_NS['rdf']}}}Description"):
+                if desc.get(tag, "").strip():
+                    found[key] = desc.get(tag).strip()
+                    break
+    return found
 
 
 def read_metadata(uploaded) -> dict[str, str]:
@@ -111,35 +174,37 @@ def read_metadata(uploaded) -> dict[str, str]:
     try:
         with Image.open(uploaded) as img:
             iptc = IptcImagePlugin.getiptcinfo(img) or {}
-            xmp_raw = img.info.get("xmp") or b""
+            xmp = _xmp_values(img.info.get("xmp") or img.info.get("XML:com.adobe.xmp") or b"")
             exif = img.getexif()
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, SyntaxError, ValueError, TypeError, IndexError, KeyError):
+        # Metadata is a convenience: a photo whose metadata cannot be read still uploads.
         return found
     finally:
         uploaded.seek(0)
-    xmp = xmp_raw.decode("utf-8", "replace") if isinstance(xmp_raw, bytes) else str(xmp_raw)
     candidates = {
-        "caption": [iptc.get((2, 120)), _xmp_field(xmp, "dc:description"), exif.get(0x010E)],
-        "credit": [
-            iptc.get((2, 110)),
-            iptc.get((2, 80)),
-            _xmp_field(xmp, "photoshop:Credit"),
-            _xmp_field(xmp, "dc:creator"),
-            exif.get(0x013B),
-        ],
-        "copyright": [iptc.get((2, 116)), _xmp_field(xmp, "dc:rights"), exif.get(0x8298)],
-    }
+        "caption": [iptc.get((2, 120)), xmp.get("caption"), exif.get(0x010E)],
+        "credit": [iptc.get((2, 110)), iptc.get((2, 80)), xmp.get("credit"), xmp.get("creator"),
+                   exif.get(0x013B)],
+        "copyright": [iptc.get((2, 116)), xmp.get("copyright"), exif.get(0x8298)],
+    }  # fmt: skip
     for key, values in candidates.items():
         for value in values:
             if text := _first_text(value):
-                found[key] = text[:250]
+                found[key] = text
                 break
     return found
 
 
+# --- Renditions -----------------------------------------------------------------------------------
+
+
+def _name_dir(image_name: str) -> PurePosixPath:
+    return PurePosixPath("renditions") / hashlib.sha1(image_name.encode()).hexdigest()[:16]
+
+
 def rendition_dir(photo) -> PurePosixPath:
-    digest = hashlib.sha1(photo.image.name.encode()).hexdigest()[:10]
-    return PurePosixPath("renditions") / str(photo.pk) / digest
+    focal = f"{round(photo.focal_x * 1000):04d}-{round(photo.focal_y * 1000):04d}"
+    return _name_dir(photo.image.name) / focal
 
 
 def crop_box(width: int, height: int, ratio: float, fx: float, fy: float):
@@ -148,21 +213,25 @@ def crop_box(width: int, height: int, ratio: float, fx: float, fy: float):
         box_w, box_h = round(height * ratio), height
     else:
         box_w, box_h = width, round(width / ratio)
+    box_w, box_h = max(box_w, 1), max(box_h, 1)
     left = min(max(round(fx * width - box_w / 2), 0), width - box_w)
     top = min(max(round(fy * height - box_h / 2), 0), height - box_h)
     return left, top, left + box_w, top + box_h
+
+
+def _crop_size(width: int, height: int, crop: str) -> tuple[int, int]:
+    ratio = CROPS[crop]
+    if ratio is None:
+        return width, height
+    left, top, right, bottom = crop_box(width, height, ratio, 0.5, 0.5)
+    return right - left, bottom - top
 
 
 def planned_renditions(photo, crop: str = "original") -> list[tuple[str, int, int]]:
     """(file stem, width, height) of each rendition of `crop`, computed without touching the disk."""
     if not photo.width or not photo.height:
         return []
-    ratio = CROPS[crop]
-    if ratio is None:
-        src_w, src_h = photo.width, photo.height
-    else:
-        left, top, right, bottom = crop_box(photo.width, photo.height, ratio, 0.5, 0.5)
-        src_w, src_h = right - left, bottom - top
+    src_w, src_h = _crop_size(photo.width, photo.height, crop)
     widths = [w for w in WIDTHS if w < src_w] + [min(src_w, WIDTHS[-1])]
     return [(f"{crop}-{w}", w, max(1, round(w * src_h / src_w))) for w in sorted(set(widths))]
 
@@ -176,55 +245,153 @@ def srcset(photo, crop: str = "original", ext: str = "jpg") -> list[Rendition]:
 
 
 def og_image(photo) -> Rendition:
-    return Rendition(default_storage.url(str(rendition_dir(photo) / "og-1200.jpg")), OG_SIZE[0], OG_SIZE[1])
+    return Rendition(default_storage.url(str(rendition_dir(photo) / OG_NAME)), OG_SIZE[0], OG_SIZE[1])
+
+
+def has_renditions(photo) -> bool:
+    # The Open Graph image is written last: when it is there, the whole set is.
+    return default_storage.exists(str(rendition_dir(photo) / OG_NAME))
+
+
+def _decode_scale(photo) -> float:
+    """The smallest fraction of full size that still holds every rendition without upscaling."""
+    needed = [min(photo.width, WIDTHS[-1]) / photo.width]
+    for crop in CROPS:
+        crop_w, _ = _crop_size(photo.width, photo.height, crop)
+        needed.append(min(crop_w, WIDTHS[-1]) / crop_w)
+    left, _, right, _ = crop_box(photo.width, photo.height, OG_SIZE[0] / OG_SIZE[1], 0.5, 0.5)
+    needed.append(min(1.0, OG_SIZE[0] / (right - left)))
+    return max(needed)
+
+
+def _to_srgb(img: Image.Image) -> Image.Image:
+    """Pixels in sRGB, RGB or RGBA: renditions carry no profile, and browsers assume sRGB."""
+    has_alpha = img.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in img.info
+    target = "RGBA" if has_alpha else "RGB"
+    icc = img.info.get("icc_profile")
+    if icc and img.mode in ("RGB", "RGBA", "CMYK", "L"):
+        try:
+            # Agency photos often come in Adobe RGB or CMYK: dropping the profile without converting
+            # would show them dull or garish.
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            srgb = ImageCms.createProfile("sRGB")
+            return ImageCms.profileToProfile(img, source, srgb, outputMode=target)
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass
+    return img if img.mode == target else img.convert(target)
 
 
 def _save(img: Image.Image, name: str, fmt: str) -> None:
     buffer = io.BytesIO()
     if fmt == "JPEG":
-        img.convert("RGB").save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
+        if img.mode == "RGBA":
+            # JPEG has no transparency: lay the picture on white, as a page background would show it.
+            flat = Image.new("RGB", img.size, (255, 255, 255))
+            flat.paste(img, mask=img.getchannel("A"))
+            img = flat
+        img.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
     else:
         img.save(buffer, "WEBP", quality=80, method=2)
     if default_storage.exists(name):
         default_storage.delete(name)
-    default_storage.save(name, io.BytesIO(buffer.getvalue()))
+    default_storage.save(name, ContentFile(buffer.getvalue()))
 
 
 def make_renditions(photo) -> None:
-    """Write every rendition of `photo` (EXIF orientation applied, no metadata kept)."""
+    """Write every rendition of `photo`: orientation applied, sRGB, no EXIF, GPS, XMP or IPTC kept."""
     base = rendition_dir(photo)
-    with photo.image.open("rb") as fh, Image.open(fh) as img:
-        # Decode a JPEG at a reduced scale when the largest rendition allows: a 24 MP photo then
-        # needs a quarter of the memory.
+    with photo.image.open("rb") as fh, Image.open(fh) as original:
         if photo.width and photo.height:
-            img.draft("RGB", (WIDTHS[-1], math.ceil(WIDTHS[-1] * photo.height / photo.width)))
-        img = ImageOps.exif_transpose(img)
-        if img.mode not in ("RGB", "RGBA"):
-            img = img.convert("RGBA" if "transparency" in img.info else "RGB")
-        for crop, ratio in CROPS.items():
-            if ratio is None:
-                source = img
-            else:
-                box = crop_box(img.width, img.height, ratio, photo.focal_x, photo.focal_y)
-                source = img.crop(box)
-            # Largest first, each made from the one before: several times faster than resizing
-            # the full image every time, and no visible loss at these ratios.
-            for stem, w, h in reversed(planned_renditions(photo, crop)):
-                source = source.resize((w, h), Image.Resampling.LANCZOS, reducing_gap=2.0)
-                for ext, fmt, _ in FORMATS:
-                    _save(source, str(base / f"{stem}.{ext}"), fmt)
-        box = crop_box(img.width, img.height, OG_SIZE[0] / OG_SIZE[1], photo.focal_x, photo.focal_y)
-        og = img.crop(box).resize(OG_SIZE, Image.Resampling.LANCZOS, reducing_gap=3.0)
-        _save(og, str(base / "og-1200.jpg"), "JPEG")
+            # A JPEG can decode at 1/2, 1/4 or 1/8 scale: a 24 MP photo then needs a quarter of the
+            # memory and time. draft() works on the stored (unrotated) image.
+            scale = _decode_scale(photo)
+            w, h = math.ceil(photo.width * scale), math.ceil(photo.height * scale)
+            sideways = original.getexif().get(0x0112, 1) in SIDEWAYS
+            original.draft(None, (h, w) if sideways else (w, h))
+        original.load()
+        # In place: an upright photo then needs no second full-size copy.
+        ImageOps.exif_transpose(original, in_place=True)
+        img = _to_srgb(original)
+    # Nothing of the original's metadata may reach a published file.
+    img.info = {}
+    for crop, ratio in CROPS.items():
+        if ratio is None:
+            source = img
+        else:
+            source = img.crop(crop_box(img.width, img.height, ratio, photo.focal_x, photo.focal_y))
+        # Largest first, each made from the one before: several times faster than resizing the full
+        # image every time, and no visible loss at these ratios.
+        for stem, w, h in reversed(planned_renditions(photo, crop)):
+            source = source.resize((w, h), Image.Resampling.LANCZOS, reducing_gap=2.0)
+            for ext, fmt, _ in FORMATS:
+                _save(source, str(base / f"{stem}.{ext}"), fmt)
+    box = crop_box(img.width, img.height, OG_SIZE[0] / OG_SIZE[1], photo.focal_x, photo.focal_y)
+    og = img.crop(box).resize(OG_SIZE, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    _save(og, str(base / OG_NAME), "JPEG")
+
+
+# --- Files on disk --------------------------------------------------------------------------------
+
+
+def _media_path(relative: PurePosixPath) -> Path:
+    return Path(settings.MEDIA_ROOT) / relative
 
 
 def delete_photo_files(photo, image_name: str | None = None) -> None:
-    """Remove an original and all its renditions from storage."""
+    """Remove an original (`image_name`, else the photo's file) and every rendition made from it.
+
+    Works from the name alone: after a delete the row, and its id, are gone.
+    """
     name = image_name or photo.image.name
-    if name and default_storage.exists(name):
+    if not name:
+        return
+    if default_storage.exists(name):
         default_storage.delete(name)
-    folder = Path(settings.MEDIA_ROOT) / "renditions" / str(photo.pk)
-    if image_name:
-        digest = hashlib.sha1(image_name.encode()).hexdigest()[:10]
-        folder = folder / digest
-    shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(_media_path(_name_dir(name)), ignore_errors=True)
+
+
+def delete_renditions(photo) -> None:
+    """Remove the rendition set of the photo's current file and focal point (a half-written one)."""
+    shutil.rmtree(_media_path(rendition_dir(photo)), ignore_errors=True)
+
+
+def delete_stale_files(*, keep: PurePosixPath, replaced_name: str | None = None) -> None:
+    """After a save: remove the replaced original with its renditions, and every rendition set of the
+    current file except `keep` (the one for the current focal point)."""
+    if replaced_name and _name_dir(replaced_name) != keep.parent:
+        delete_photo_files(None, replaced_name)
+    parent = _media_path(keep.parent)
+    if parent.is_dir():
+        for folder in parent.iterdir():
+            if folder.name != keep.name:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- Rules and messages ---------------------------------------------------------------------------
+
+
+def publish_problems(article) -> list[str]:
+    """Why the article's photos stop it being published: every lead or gallery photo needs a credit."""
+    fix = "choose a source or type the photographer in the photo library before publishing."
+    problems = []
+    if article.lead_photo_id and not article.lead_photo.credit:
+        problems.append(f"The lead photo “{article.lead_photo}” has no credit: {fix}")
+    if article.pk:
+        items = article.gallery_items.select_related("photo__credit_source")
+        for position, item in enumerate(items, start=1):
+            if not item.photo.credit:
+                problems.append(f"Gallery photo {position} (“{item.photo}”) has no credit: {fix}")
+    return problems
+
+
+def photo_uses(photos) -> list[tuple]:
+    """(article, photo, how it is used) for every article that uses one of `photos`,
+    trashed articles included: they still hold the photo."""
+    from .models import Article, GalleryItem
+
+    ids = [p.pk for p in photos]
+    leads = Article.objects.filter(lead_photo__in=ids).select_related("lead_photo")
+    items = GalleryItem.objects.filter(photo__in=ids).select_related("article", "photo")
+    return [(a, a.lead_photo, "as its lead photo") for a in leads] + [
+        (i.article, i.photo, "in its gallery") for i in items
+    ]

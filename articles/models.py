@@ -254,7 +254,11 @@ class Photo(models.Model):
         return (self.caption or self.alt_text)[:80]
 
     def get_absolute_url(self):
-        return self.image.url
+        # Originals stay private (they may carry GPS); the public face is the largest rendition.
+        from .images import srcset
+
+        renditions = srcset(self)
+        return renditions[-1].url if renditions else ""
 
     @property
     def credit(self) -> str:
@@ -323,7 +327,10 @@ class Article(models.Model):
         null=True, blank=True, help_text="Nobody can publish the story before this time."
     )
     seo_title = models.CharField(
-        "search title", max_length=70, blank=True, help_text="Overrides the headline in <title>."
+        "search title",
+        max_length=70,
+        blank=True,
+        help_text="Overrides the headline in the browser tab and search results.",
     )
     meta_description = models.CharField(
         max_length=200, blank=True, help_text="Overrides the standfirst in search results."
@@ -571,3 +578,12 @@ class EditLock(models.Model):
 
     def __str__(self):
         return f"{self.user} editing {self.article_id}"
+
+
+class TrashedArticle(Article):
+    """Articles in the trash, as their own admin list."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "article in the trash"
+        verbose_name_plural = "trash"

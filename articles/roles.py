@@ -5,6 +5,7 @@ ALL = ["add", "change", "delete", "view"]
 
 REPORTER = {
     "articles.article": CONTENT_EDIT,
+    "articles.galleryitem": ALL,
     "articles.articleauthor": ALL,
     "articles.articlesource": ALL,
     "articles.photo": CONTENT_EDIT,
@@ -17,6 +18,7 @@ EDITOR = {
     "articles.article": ALL + ["publish_article", "edit_published_article", "edit_others_article"],
     "articles.articleauthor": ALL,
     "articles.articlesource": ALL,
+    "articles.galleryitem": ALL,
     "articles.photo": ALL,
     "articles.section": ALL,
     "articles.source": ALL,

@@ -11,37 +11,41 @@ def _display_size(photo: Photo) -> tuple[int, int]:
     with photo.image.open("rb") as fh, Image.open(fh) as img:
         orientation = img.getexif().get(0x0112, 1)
         width, height = img.size
-    # Orientations 5-8 rotate by 90°: what readers see is the other way round.
-    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+    return (height, width) if orientation in images.SIDEWAYS else (width, height)
 
 
 def save_photo(*, photo: Photo, user=None, replaced_name: str | None = None) -> Photo:
     """Save `photo` and write its renditions; a failure leaves no row and no file behind.
 
-    `replaced_name` is the file the photo had before an edit replaced it: it and its renditions are
-    removed once the new ones are committed.
+    Renditions are made for a new file or a moved focal point, and kept for any other edit.
+    `replaced_name` is the file the photo had before an edit replaced it: it, its renditions and
+    the renditions of earlier focal points are removed once the new state is committed.
     """
     is_new = photo.pk is None
     if user is not None and is_new:
         photo.uploaded_by = user
-    stored_new_file = False
+    stored_new_file = wrote_renditions = False
     try:
         with transaction.atomic():
             if photo.image and not photo.image._committed:
                 # Store the upload first so its size is read from the real file.
                 photo.image.save(photo.image.name, photo.image.file, save=False)
                 stored_new_file = True
-            photo.width, photo.height = _display_size(photo)
+            if stored_new_file or not photo.width:
+                photo.width, photo.height = _display_size(photo)
             photo.save()
-            images.make_renditions(photo)
+            if not images.has_renditions(photo):
+                wrote_renditions = True
+                images.make_renditions(photo)
     except BaseException:
-        if stored_new_file and photo.pk is not None:
+        if stored_new_file:
             images.delete_photo_files(photo, photo.image.name)
-        elif stored_new_file:
-            photo.image.storage.delete(photo.image.name)
+        elif wrote_renditions:
+            images.delete_renditions(photo)
         if is_new:
             photo.pk = None
+            photo._state.adding = True
         raise
-    if replaced_name and replaced_name != photo.image.name:
-        transaction.on_commit(lambda: images.delete_photo_files(photo, replaced_name))
+    keep = images.rendition_dir(photo)
+    transaction.on_commit(lambda: images.delete_stale_files(keep=keep, replaced_name=replaced_name))
     return photo

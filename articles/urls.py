@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import feeds, sitemaps, views
 
 app_name = "articles"
 
@@ -8,8 +8,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("corrections/", views.corrections, name="corrections"),
     path("corrections-policy/", views.corrections_policy, name="corrections_policy"),
+    path("preview/<str:token>/", views.preview, name="preview"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("search/", views.search_page, name="search"),
+    path("feeds/", include(feeds.urlpatterns)),
+    path("", include(sitemaps.urlpatterns)),
     path("<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("<slug:section>/<slug:slug>/", views.article_detail, name="detail"),
 ]

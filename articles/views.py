@@ -1,3 +1,4 @@
+from django.core.paginator import InvalidPage
 from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
@@ -5,8 +6,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView
 from taggit.models import Tag
 
+from . import search, workflow
 from .cache import site_context
-from .models import Article, ArticleAuthor, ArticleSource, Author, Correction, Section, SlugRedirect
+from .models import (
+    Article,
+    ArticleAuthor,
+    ArticleSource,
+    Author,
+    Correction,
+    GalleryItem,
+    Section,
+    SlugRedirect,
+)
 from .structured import article_json_ld, home_json_ld
 
 PAGE_SIZE = 20
@@ -55,6 +66,9 @@ def _detail_queryset():
         Prefetch("articlesource_set", queryset=ArticleSource.objects.select_related("source")),
         "tags",
         "corrections",
+        Prefetch(
+            "gallery_items", queryset=GalleryItem.objects.select_related("photo", "photo__credit_source")
+        ),
     )
 
 
@@ -72,6 +86,24 @@ def article_detail(request, section, slug):
         if article.status == Article.Status.UNPUBLISHED:
             return render(request, "410.html", {"article": article}, status=410)
         raise Http404("No such article.")
+    return _render_article(request, article, is_preview=is_preview)
+
+
+def preview(request, token):
+    """A signed, expiring, read-only link to an unpublished story, for people without an account."""
+    try:
+        found = workflow.article_for_preview_token(token)
+    except workflow.PreviewLinkExpired:
+        response = render(request, "articles/preview_expired.html", status=410)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+    if found is None:
+        raise Http404("This preview link is not valid.")
+    article = _detail_queryset().get(pk=found.pk)
+    return _render_article(request, article, is_preview=True)
+
+
+def _render_article(request, article, *, is_preview):
     tag_ids = [t.pk for t in article.tags.all()]
     related = (
         Article.objects.published()
@@ -152,3 +184,19 @@ def corrections_policy(request):
 
     policy = SiteSettings.objects.filter(pk=1).values_list("corrections_policy", flat=True).first()
     return render(request, "articles/corrections_policy.html", {"policy": policy or ""})
+
+
+def search_page(request):
+    """Full-text search of published stories; a malformed filter is a 400 with the form's errors."""
+    form = search.SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "articles/search.html", {"form": form}, status=400)
+    try:
+        outcome = search.run(form.cleaned_data, page_number=request.GET.get("page") or 1, per_page=PAGE_SIZE)
+    except InvalidPage:
+        raise Http404("No such page of results.") from None
+    return render(
+        request,
+        "articles/search.html",
+        {"form": form, "query": form.cleaned_data["q"], "outcome": outcome, "page_obj": outcome.page},
+    )

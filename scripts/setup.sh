@@ -47,9 +47,12 @@ export PATH="$VENV/bin:$PATH"
 
 # --- Debian packages a command needs (NEED_APT="chromium wrk"): installed once, as root ---------
 missing=()
+# The Nu HTML checker (NEED_VNU=1, tests/test_html_valid.py) runs on Java and comes from npm.
+[ "${NEED_VNU:-}" = 1 ] && NEED_APT="${NEED_APT:-} java npm"
 for pkg in ${NEED_APT:-}; do
     case "$pkg" in
         chromium) [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core) ;;
+        java) command -v java >/dev/null 2>&1 || missing+=(default-jre-headless) ;;
         *) command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg") ;;
     esac
 done
@@ -60,6 +63,18 @@ if [ ${#missing[@]} -gt 0 ]; then
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
         die "missing: ${missing[*]}. Install them: sudo apt-get install ${missing[*]}"
+    fi
+fi
+
+# --- Nu HTML checker (NEED_VNU=1): vnu.jar from the npm package vnu-jar, in .state/node -------------
+VNU_VERSION=26.9.27
+if [ "${NEED_VNU:-}" = 1 ]; then
+    export VNU_JAR="$STATE/node/node_modules/vnu-jar/build/dist/vnu.jar"
+    if [ ! -f "$VNU_JAR" ] || [ "$(cat "$STATE/vnu.version" 2>/dev/null)" != "$VNU_VERSION" ]; then
+        say "installing the Nu HTML checker (vnu-jar $VNU_VERSION, npm)"
+        npm install --prefix "$STATE/node" --no-audit --no-fund --no-save --silent "vnu-jar@$VNU_VERSION" >/dev/null \
+            || die "could not install vnu-jar from the npm registry"
+        echo "$VNU_VERSION" > "$STATE/vnu.version"
     fi
 fi
 

@@ -23,7 +23,7 @@ def article_post(section_obj, **overrides):
         "seo_title": "",
         "meta_description": "",
     }
-    for prefix in ("articleauthor_set", "articlesource_set", "corrections"):
+    for prefix in ("articleauthor_set", "articlesource_set", "corrections", "gallery_items"):
         data |= {
             f"{prefix}-TOTAL_FORMS": "0",
             f"{prefix}-INITIAL_FORMS": "0",
@@ -65,9 +65,7 @@ def test_editor_writes_and_publishes_an_article_with_a_photo(
     data = article_post(
         section,
         lead_photo=photo.pk,
-        status="published",
-        published_at_0="2026-01-02",
-        published_at_1="10:00:00",
+        _publish="Publish now",
         **{
             "articleauthor_set-TOTAL_FORMS": "1",
             "articleauthor_set-0-author": author.pk,
@@ -84,6 +82,7 @@ def test_editor_writes_and_publishes_an_article_with_a_photo(
     assert response.status_code == 302, response.context["adminform"].form.errors
     article = Article.objects.get()
     assert article.created_by.username == "ed"
+    assert article.is_live
     editor_client.logout()
     for url in (article.get_absolute_url(), "/", "/world/", "/tag/crimea/", "/author/maya/"):
         html = editor_client.get(url).content.decode()

@@ -28,7 +28,7 @@ def test_article_page_shows_every_part_of_the_story(
     assert '<h1 class="headline">Russia warns of retaliation</h1>' in html
     assert "The ministry summoned the ambassador." in html
     assert 'href="/author/maya/"' in html and "Maya Lindqvist" in html
-    assert f'<time datetime="{article.published_at.isoformat()}"' in html
+    assert f'<time datetime="{timezone.localtime(article.published_at):%Y-%m-%dT%H:%M:%S%z}"' in html
     assert "<figure" in html and "<figcaption>Smoke rises from the shipyard" in html
     assert "(Photo: Reuters)" in html
     assert "<blockquote><p>“A quote.”</p></blockquote>" in html

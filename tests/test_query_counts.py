@@ -2,6 +2,9 @@
 
 import pytest
 
+from articles.models import GalleryItem
+from tests.conftest import image_bytes, upload
+
 pytestmark = pytest.mark.django_db
 
 
@@ -11,7 +14,7 @@ def _warm(client, url):
 
 
 @pytest.mark.parametrize("count", [1, 20])
-def test_article_page_queries_do_not_grow_with_tags_sources_authors(
+def test_article_page_queries_do_not_grow_with_tags_sources_authors_gallery(
     client, django_assert_max_num_queries, make_article, make_source, make_author, make_photo,
     count,
 ):  # fmt: skip
@@ -21,11 +24,16 @@ def test_article_page_queries_do_not_grow_with_tags_sources_authors(
         sources=[make_source() for _ in range(count)],
         authors=[make_author() for _ in range(count)],
     )
+    for i in range(count):
+        small = upload(f"g{i}.jpg", image_bytes(size=(400, 300)))
+        photo = make_photo(image=small, credit_source=make_source())
+        GalleryItem.objects.create(article=article, photo=photo, order=i)
     for i in range(5):
         make_article(tags=["tag 0"], headline=f"Related {i}")
     _warm(client, article.get_absolute_url())
     with django_assert_max_num_queries(8):
-        assert client.get(article.get_absolute_url()).status_code == 200
+        response = client.get(article.get_absolute_url())
+    assert response.content.decode().count('<li><figure class="figure">') == count
 
 
 @pytest.mark.parametrize("count", [1, 50])

@@ -1,0 +1,144 @@
+"""The readers' page cache.
+
+Whole responses for anonymous GETs are kept in the cache (Redis in production) under a key that includes a
+*generation* number. Any change to content a page can show bumps the generation (signals.py), so every
+cached page is superseded at once: a published change is visible on the next request. A scheduled story's
+time also bumps it, so a cached page never hides a story that has gone live. Requests carrying a session
+cookie (staff) bypass the cache entirely, and only plain 200 responses that are not marked private are
+stored, so a draft preview never enters it. If the cache server is down, pages render uncached.
+"""
+
+import contextlib
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+log = logging.getLogger(__name__)
+
+STATE_KEY = "page-cache:state"
+# After a cache error, skip the cache for this long instead of waiting on a dead server every request.
+OUTAGE_BACKOFF_SECONDS = 5.0
+_outage_until = 0.0
+
+
+def _cache_call(method, *args, **kwargs):
+    global _outage_until
+    if time.monotonic() < _outage_until:
+        return None
+    try:
+        return getattr(cache, method)(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - any cache failure degrades to uncached rendering
+        log.warning("page cache unavailable; serving uncached", exc_info=True)
+        _outage_until = time.monotonic() + OUTAGE_BACKOFF_SECONDS
+        return None
+
+
+def _next_scheduled_timestamp() -> float | None:
+    from .models import Article
+
+    at = (
+        Article.objects.live()
+        .filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return at.timestamp() if at else None
+
+
+def _new_state(generation: int) -> dict:
+    state = {"generation": generation, "next_scheduled": _next_scheduled_timestamp()}
+    _cache_call("set", STATE_KEY, state, None)
+    return state
+
+
+def current_state() -> dict | None:
+    state = _cache_call("get", STATE_KEY)
+    if state is None:
+        if time.monotonic() < _outage_until:
+            return None
+        # Lost or never set: start a generation no earlier page can have used.
+        return _new_state(time.time_ns())
+    if state["next_scheduled"] is not None and time.time() >= state["next_scheduled"]:
+        return _new_state(state["generation"] + 1)
+    return state
+
+
+def invalidate() -> None:
+    """Supersede every cached page (called after any change to what pages show)."""
+    state = _cache_call("get", STATE_KEY)
+    generation = (state or {}).get("generation", time.time_ns())
+    with contextlib.suppress(Exception):
+        _new_state(generation + 1)
+
+
+def _key(request, generation: int) -> str:
+    path = request.get_full_path()
+    digest = hashlib.sha256(f"{request.method}:{request.get_host()}:{path}".encode()).hexdigest()
+    return f"page:{generation}:{digest}"
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(("/admin/", "/preview/", settings.STATIC_URL, settings.MEDIA_URL))
+    )
+
+
+def _cacheable_response(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+        and not response.cookies
+    )
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            response = self.get_response(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES and "Cache-Control" not in response:
+                # Signed-in pages must never be kept by a shared cache in front of us.
+                patch_cache_control(response, private=True, no_store=True)
+            return response
+        state = current_state()
+        key = _key(request, state["generation"]) if state else None
+        cached = _cache_call("get", key) if key else None
+        if cached is not None:
+            cached["X-Cache"] = "HIT"
+            return cached
+        response = self.get_response(request)
+        if _cacheable_response(response):
+            self._public_headers(response)
+            if key:
+                ttl = settings.PAGE_CACHE_SECONDS
+                if state["next_scheduled"]:
+                    ttl = max(1, min(ttl, int(state["next_scheduled"] - time.time()) + 1))
+                _cache_call("set", key, response, ttl)
+            response["X-Cache"] = "MISS"
+        return response
+
+    @staticmethod
+    def _public_headers(response):
+        # A CDN may keep a page briefly and serve it stale while it refetches; browsers revalidate
+        # with the ETag (ConditionalGetMiddleware answers 304).
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            s_maxage=settings.CDN_CACHE_SECONDS,
+            stale_while_revalidate=settings.CDN_STALE_SECONDS,
+        )

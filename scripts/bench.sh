@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make bench`: seed a 100,000-story archive in a database of its own (newsroom_bench), serve it with the
+# production settings under gunicorn, load it with wrk on loopback and print the table (bench/run.py).
+# Options go to bench/run.py (--duration, --only...); RESEED=1 replaces the archive.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+NEED_APT="wrk"
+source scripts/setup.sh
+
+# The benchmark's own database and media, never the demo's: same server, database newsroom_bench.
+DATABASE_URL="$(python -c 'import os, sys, urllib.parse as u
+p = u.urlsplit(os.environ["DATABASE_URL"]); print(u.urlunsplit(p._replace(path="/" + sys.argv[1])))' \
+    "${BENCH_DB_NAME:-newsroom_bench}")"
+export DATABASE_URL
+python -m newsroom.dbcreate
+export MEDIA_ROOT="$ROOT/.state/bench-media"
+# Production settings on plain-HTTP loopback: no TLS to redirect to; a fresh key per run.
+export DJANGO_SETTINGS_MODULE=bench.settings DEBUG=0 SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=127.0.0.1,localhost
+SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
+export SECRET_KEY
+# Its own key prefix: the Redis may be the demo's, and cached pages must not cross over.
+export CACHE_PREFIX=newsroom-bench
+STATIC_ROOT="$(mktemp -d)"
+BENCH_RUN_DIR="$(mktemp -d)"
+export STATIC_ROOT BENCH_RUN_DIR
+
+# The server and wrk stop with this script, however it ends: bench/run.py leaves their ids here.
+cleanup() {
+    if [ -f "$BENCH_RUN_DIR/server.pgid" ]; then
+        kill -TERM -- "-$(cat "$BENCH_RUN_DIR/server.pgid")" 2>/dev/null || true
+    fi
+    if [ -f "$BENCH_RUN_DIR/wrk.pid" ]; then
+        kill -TERM "$(cat "$BENCH_RUN_DIR/wrk.pid")" 2>/dev/null || true
+    fi
+    rm -rf "$STATIC_ROOT" "$BENCH_RUN_DIR"
+}
+trap cleanup EXIT
+
+python manage.py migrate --noinput -v0
+python manage.py seed_archive ${RESEED:+--reseed}
+python manage.py collectstatic --noinput -v0
+python -m bench.run "$@"

@@ -1,0 +1,408 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article, Correction, Revision, Transition
+from tests.test_admin_editing import article_post
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def edit_post(article, **overrides):
+    """A change-form POST carrying the article's current content."""
+    data = article_post(
+        article.section,
+        headline=article.headline,
+        slug=article.slug,
+        standfirst=article.standfirst,
+        body=article.body,
+        loaded_version=str(article.version),
+    )
+    if article.published_at:
+        at = timezone.localtime(article.published_at)
+        data |= {"published_at_0": at.strftime("%Y-%m-%d"), "published_at_1": at.strftime("%H:%M:%S.%f")}
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def draft(make_article, reporter):
+    return make_article(headline="Reporter draft", status=Article.Status.DRAFT, created_by=reporter)
+
+
+# --- roles --------------------------------------------------------------------------------------
+
+
+def test_reporter_submits_own_draft_for_review(reporter_client, draft):
+    response = reporter_client.post(change_url(draft), edit_post(draft, _submit_review="1"))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.REVIEW
+    transition = Transition.objects.get(article=draft)
+    assert (transition.from_status, transition.to_status, transition.user.username) == (
+        "draft",
+        "review",
+        "rep",
+    )
+
+
+def test_reporter_cannot_publish_with_a_crafted_post(reporter_client, draft):
+    response = reporter_client.post(change_url(draft), edit_post(draft, headline="Changed", _publish="1"))
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert (draft.status, draft.headline, draft.published_at) == ("draft", "Reporter draft", None)
+    assert not Transition.objects.exists()
+
+
+def test_reporter_cannot_publish_with_the_bulk_action(reporter_client, draft):
+    reporter_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [draft.pk]},
+    )
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+
+def test_reporter_cannot_edit_a_published_story(reporter_client, make_article, reporter):
+    article = make_article(headline="Live story", created_by=reporter)
+    response = reporter_client.post(change_url(article), edit_post(article, headline="Defaced"))
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.headline == "Live story"
+
+
+def test_reporter_cannot_edit_someone_elses_draft(reporter_client, make_article, editor):
+    article = make_article(headline="Editor's draft", status=Article.Status.DRAFT, created_by=editor)
+    response = reporter_client.post(change_url(article), edit_post(article, headline="Mine now"))
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.headline == "Editor's draft"
+
+
+def test_reporter_cannot_unpublish_or_trash(reporter, make_article):
+    article = make_article(created_by=reporter)
+    with pytest.raises(workflow.PermissionDenied):
+        workflow.unpublish(article=article, user=reporter)
+    with pytest.raises(workflow.PermissionDenied):
+        workflow.trash(article=article, user=reporter)
+    article.refresh_from_db()
+    assert article.is_live
+
+
+def test_editor_cannot_manage_users(editor_client):
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    response = editor_client.post(
+        reverse("admin:auth_user_add"),
+        {"username": "intruder", "password1": "x-Secret-9876", "password2": "x-Secret-9876"},
+    )
+    assert response.status_code == 403
+    assert not User.objects.filter(username="intruder").exists()
+
+
+def test_administrator_can_manage_users(client, administrator):
+    client.force_login(administrator)
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
+
+
+def test_editor_publishes_a_story_in_review(editor_client, draft, editor):
+    workflow.submit_for_review(article=draft, user=draft.created_by)
+    response = editor_client.post(
+        change_url(draft), edit_post(Article.objects.get(pk=draft.pk), _publish="1")
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_live and draft.updated_by == editor
+
+
+# --- scheduling and embargo ---------------------------------------------------------------------
+
+
+def test_scheduled_story_appears_exactly_at_its_time(client, make_article, editor, monkeypatch):
+    at = timezone.now() + timedelta(hours=2)
+    article = make_article(headline="Scheduled story", status=Article.Status.DRAFT)
+    workflow.publish(article=article, user=editor, at=at)
+    pages = [article.get_absolute_url(), "/", "/world/"]
+
+    monkeypatch.setattr(timezone, "now", lambda: at - timedelta(seconds=1))
+    assert client.get(pages[0]).status_code == 404
+    for url in pages[1:]:
+        assert "Scheduled story" not in client.get(url).content.decode()
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+
+    monkeypatch.setattr(timezone, "now", lambda: at)
+    assert client.get(pages[0]).status_code == 200
+    for url in pages[1:]:
+        assert "Scheduled story" in client.get(url).content.decode()
+
+
+def test_schedule_button_uses_the_publish_time(editor_client, make_article):
+    article = make_article(status=Article.Status.DRAFT)
+    at = timezone.localtime(timezone.now() + timedelta(days=1)).replace(microsecond=0)
+    data = edit_post(
+        article, published_at_0=at.strftime("%Y-%m-%d"), published_at_1=at.strftime("%H:%M:%S"), _schedule="1"
+    )
+    assert editor_client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.is_scheduled and article.published_at == at
+
+
+def test_embargoed_story_cannot_be_published_early(editor_client, make_article, editor):
+    embargo = timezone.localtime(timezone.now() + timedelta(hours=1)).replace(microsecond=0)
+    article = make_article(status=Article.Status.REVIEW, embargo_until=embargo)
+    with pytest.raises(workflow.ValidationError, match="embargoed"):
+        workflow.publish(article=article, user=editor)
+    data = edit_post(
+        article,
+        embargo_until_0=embargo.strftime("%Y-%m-%d"),
+        embargo_until_1=embargo.strftime("%H:%M:%S"),
+        _publish="1",
+    )
+    response = editor_client.post(change_url(article), data, follow=True)
+    assert "embargoed until" in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW
+
+
+def test_story_whose_photo_has_no_credit_cannot_be_published(make_article, make_photo, editor):
+    article = make_article(status=Article.Status.DRAFT, lead_photo=make_photo(credit_text=""))
+    with pytest.raises(workflow.ValidationError, match="no credit"):
+        workflow.publish(article=article, user=editor)
+
+
+# --- unpublish, trash ---------------------------------------------------------------------------
+
+
+def test_unpublished_story_is_gone_for_readers(client, make_article, editor):
+    article = make_article(headline="Withdrawn")
+    workflow.unpublish(article=article, user=editor)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 410
+    assert "withdrawn" in response.content.decode()
+    assert "Withdrawn" not in client.get("/").content.decode()
+
+
+def test_trash_and_restore(editor_client, client, make_article):
+    article = make_article(headline="Binned story")
+    editor_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "trash_selected", "_selected_action": [article.pk]},
+    )
+    article.refresh_from_db()
+    assert article.deleted_at is not None
+    assert client.get(article.get_absolute_url()).status_code == 404
+    trash = editor_client.get(reverse("admin:articles_trashedarticle_changelist")).content.decode()
+    assert "Binned story" in trash
+    editor_client.post(
+        reverse("admin:articles_trashedarticle_changelist"),
+        {"action": "restore_selected", "_selected_action": [article.pk]},
+    )
+    article.refresh_from_db()
+    assert article.deleted_at is None
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_only_administrators_purge_the_trash(client, make_article, editor, administrator):
+    article = make_article()
+    workflow.trash(article=article, user=editor)
+    with pytest.raises(workflow.PermissionDenied):
+        workflow.purge(article=article, user=editor)
+    client.force_login(editor)
+    client.post(
+        reverse("admin:articles_trashedarticle_changelist"),
+        {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"},
+    )
+    assert Article.objects.filter(pk=article.pk).exists()
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:articles_trashedarticle_changelist"),
+        {"action": "delete_selected", "_selected_action": [article.pk]},
+    )
+    assert "Are you sure" in response.content.decode()
+    assert Article.objects.filter(pk=article.pk).exists()
+    client.post(
+        reverse("admin:articles_trashedarticle_changelist"),
+        {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"},
+    )
+    assert not Article.objects.filter(pk=article.pk).exists()
+
+
+# --- revisions and conflicts --------------------------------------------------------------------
+
+
+def test_second_save_on_a_stale_form_is_refused_with_a_diff(client, make_article, editor, django_user_model):
+    article = make_article(headline="Original headline", created_by=editor)
+    other = django_user_model.objects.create_user("ed2", password="pw-Secret-123", is_staff=True)
+    other.groups.add(*editor.groups.all())
+    first, second = client, type(client)()
+    first.force_login(editor)
+    second.force_login(other)
+    # Both open the story at the same version.
+    first.get(change_url(article))
+    second.get(change_url(article))
+    stale = edit_post(article)
+    assert (
+        first.post(change_url(article), edit_post(article, headline="First editor's headline")).status_code
+        == 302
+    )
+
+    response = second.post(change_url(article), {**stale, "headline": "Second editor's headline"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "your changes were NOT saved" in html
+    assert "<ins>editor&#x27;s headline</ins>" in html or "First" in html
+    article.refresh_from_db()
+    assert article.headline == "First editor's headline"
+    # Their text is still in the form, and saving again is a deliberate overwrite.
+    form = response.context["adminform"].form
+    assert form.data["headline"] == "Second editor's headline"
+    again = second.post(change_url(article), {**form.data.dict(), "headline": "Second editor's headline"})
+    assert again.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Second editor's headline"
+
+
+def test_revisions_diff_and_restore(editor_client, make_article, editor):
+    article = make_article(headline="Version one", body="<p>Old words here.</p>", created_by=editor)
+    workflow.record_revision(article=article, user=editor)
+    editor_client.post(
+        change_url(article), edit_post(article, headline="Version two", body="<p>New words here.</p>")
+    )
+    article.refresh_from_db()
+    assert list(article.revisions.values_list("version", flat=True)) == [2, 1]
+
+    listing = editor_client.get(reverse("admin:articles_article_revisions", args=[article.pk]))
+    assert "changes from v1" in listing.content.decode()
+    diff = editor_client.get(reverse("admin:articles_article_revision_diff", args=[article.pk, 1, 2]))
+    html = diff.content.decode()
+    assert "<del>one</del>" in html and "<ins>two</ins>" in html
+    assert "<del>Old</del>" in html and "<ins>New</ins>" in html
+
+    editor_client.post(reverse("admin:articles_article_revision_restore", args=[article.pk, 1]))
+    article.refresh_from_db()
+    assert article.headline == "Version one" and article.body == "<p>Old words here.</p>"
+    latest = Revision.objects.filter(article=article).first()
+    assert latest.version == 3 and latest.note == "Restored version 1"
+
+
+def test_reporter_cannot_restore_a_revision_of_a_published_story(reporter_client, make_article, reporter):
+    article = make_article(headline="Live", created_by=reporter)
+    workflow.record_revision(article=article, user=reporter)
+    response = reporter_client.post(reverse("admin:articles_article_revision_restore", args=[article.pk, 1]))
+    assert response.status_code == 403
+
+
+def test_others_see_who_has_the_story_open(client, make_article, editor, django_user_model):
+    article = make_article()
+    other = django_user_model.objects.create_user("ed2", password="pw-Secret-123", is_staff=True)
+    other.groups.add(*editor.groups.all())
+    client.force_login(editor)
+    client.get(change_url(article))
+    client.force_login(other)
+    html = client.get(change_url(article)).content.decode()
+    assert "ed has had this story open since" in html
+
+
+# --- corrections --------------------------------------------------------------------------------
+
+
+def test_correction_is_shown_dated_and_updates_modified_time(editor_client, client, make_article):
+    article = make_article()
+    data = edit_post(
+        article,
+        **{
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-kind": "correction",
+            "corrections-0-text": "An earlier version misspelled the minister's name.",
+        },
+    )
+    assert editor_client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.revised_at is not None
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "misspelled the minister" in html and "Updated <time" in html
+    assert article.revised_at.isoformat() in html
+    assert "misspelled the minister" in client.get("/corrections/").content.decode()
+
+
+def test_editing_a_correction_keeps_the_original(editor_client, make_article, editor):
+    article = make_article()
+    note = Correction.objects.create(article=article, text="First wording.", created_by=editor)
+    data = edit_post(
+        article,
+        **{
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-INITIAL_FORMS": "1",
+            "corrections-0-id": str(note.pk),
+            "corrections-0-article": str(article.pk),
+            "corrections-0-kind": "correction",
+            "corrections-0-text": "Second wording.",
+        },
+    )
+    assert editor_client.post(change_url(article), data).status_code == 302
+    note.refresh_from_db()
+    assert (note.text, note.original_text) == ("Second wording.", "First wording.")
+
+
+def test_reporter_cannot_add_a_correction(reporter_client, draft):
+    data = edit_post(
+        draft,
+        **{"corrections-TOTAL_FORMS": "1", "corrections-0-kind": "correction", "corrections-0-text": "x"},
+    )
+    reporter_client.post(change_url(draft), data)
+    assert not Correction.objects.exists()
+
+
+# --- preview links ------------------------------------------------------------------------------
+
+
+def test_preview_link_shows_a_draft_without_login(client, draft):
+    url = reverse("articles:preview", args=[workflow.preview_token(draft)])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Reporter draft" in response.content.decode()
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"]
+    assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
+
+
+def test_tampered_preview_link_is_refused(client, draft, make_article):
+    other = make_article(status=Article.Status.DRAFT, headline="Other draft")
+    token = workflow.preview_token(draft)
+    payload = signing.b64_encode(f'{{"a":{other.pk}}}'.encode()).decode()
+    forged = ":".join([payload, *token.split(":")[1:]])
+    for bad in [token[:-2] + "xx", forged, "nonsense", signing.dumps({"a": other.pk})]:
+        assert client.get(reverse("articles:preview", args=[bad])).status_code == 404
+
+
+def test_expired_preview_link_is_gone(client, draft, monkeypatch):
+    token = workflow.preview_token(draft)
+    later = signing.time.time() + workflow.PREVIEW_LINK_MAX_AGE.total_seconds() + 1
+    monkeypatch.setattr(signing.time, "time", lambda: later)
+    assert client.get(reverse("articles:preview", args=[token])).status_code == 410
+
+
+def test_corrections_feed_lists_notes_newest_first(client, make_article, editor):
+    import feedparser
+
+    article = make_article(headline="Corrected story")
+    Correction.objects.create(
+        article=article, text="Older note.", created_at=timezone.now() - timedelta(hours=1)
+    )
+    Correction.objects.create(article=article, text="Newer note.", kind="update")
+    hidden = make_article(status=Article.Status.DRAFT)
+    Correction.objects.create(article=hidden, text="Note on a draft.")
+    feed = feedparser.parse(client.get(reverse("articles:corrections_feed")).content)
+    assert not feed.bozo
+    assert [e.summary for e in feed.entries] == ["Newer note.", "Older note."]
+    assert feed.entries[0].link.endswith(
+        f"{article.get_absolute_url()}#correction-{article.corrections.first().pk}"
+    )
