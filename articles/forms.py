@@ -76,8 +76,18 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at", "embargo_until", "seo_title", "meta_description",
         ]  # fmt: skip
 
+    NUL_STRIPPED_FIELDS = ("headline", "standfirst", "body", "seo_title", "meta_description")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            # Wire copy pasted from other systems can carry invisible NUL bytes; drop them rather than
+            # refuse a form whose fault the editor cannot see.
+            self.data = self.data.copy()
+            for name in self.NUL_STRIPPED_FIELDS:
+                key = self.add_prefix(name)
+                if key in self.data:
+                    self.data[key] = self.data[key].replace("\x00", "")
         self.conflict = None
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version

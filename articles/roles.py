@@ -37,6 +37,8 @@ ADMINISTRATOR = {
     "axes.accessattempt": ["view", "delete"],
     "axes.accessfailurelog": ["view", "delete"],
     "axes.accesslog": ["view"],
+    # Resetting a lost phone is deleting the user's TOTP device.
+    "otp_totp.totpdevice": ["view", "delete"],
 }
 ROLES = {"Reporters": REPORTER, "Editors": EDITOR, "Administrators": ADMINISTRATOR}
 

@@ -38,7 +38,9 @@ WORD = re.compile(r"\w+")
 SENTENCE_ENDS = (".", "!", "?", "”", '"', "…")
 DATE_FORMAT_ERROR = "Enter a date as YYYY-MM-DD, for example 2026-05-01."
 # The sanitised body without its tags: HTML-escaped text, whose entities to_tsvector skips.
-BODY_TEXT_SQL = "regexp_replace({body}, '<[^>]*>', ' ', 'g')"
+# Only the first 200,000 characters of a body are indexed: PostgreSQL caps a tsvector at 1 MB, and a
+# story's opening carries its searchable substance anyway.
+BODY_TEXT_SQL = "left(regexp_replace({body}, '<[^>]*>', ' ', 'g'), 200000)"
 
 
 # --- The stored document ------------------------------------------------------------------------

@@ -24,8 +24,13 @@ STATIC_ROOT="$(mktemp -d)"
 BENCH_RUN_DIR="$(mktemp -d)"
 export STATIC_ROOT BENCH_RUN_DIR
 
-# The server and wrk stop with this script, however it ends: bench/run.py leaves their ids here.
+# The server and wrk stop with this script, however it ends: bench/run.py leaves their ids here. Each
+# step runs in the background and is waited for, so a TERM or Ctrl-C reaches this trap at once.
+step=""
 cleanup() {
+    if [ -n "$step" ]; then
+        kill -TERM "$step" 2>/dev/null && wait "$step" 2>/dev/null || true
+    fi
     if [ -f "$BENCH_RUN_DIR/server.pgid" ]; then
         kill -TERM -- "-$(cat "$BENCH_RUN_DIR/server.pgid")" 2>/dev/null || true
     fi
@@ -35,8 +40,16 @@ cleanup() {
     rm -rf "$STATIC_ROOT" "$BENCH_RUN_DIR"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+run() {
+    "$@" &
+    step=$!
+    wait "$step"
+    step=""
+}
 
-python manage.py migrate --noinput -v0
-python manage.py seed_archive ${RESEED:+--reseed}
-python manage.py collectstatic --noinput -v0
-python -m bench.run "$@"
+run python manage.py migrate --noinput -v0
+run python manage.py seed_archive ${RESEED:+--reseed}
+run python manage.py collectstatic --noinput -v0
+run python -m bench.run "$@"

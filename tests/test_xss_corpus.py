@@ -4,7 +4,6 @@ import random
 import string
 
 import pytest
-from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -207,11 +206,6 @@ def test_nul_bytes_from_an_import_are_dropped(make_article, client):
     assert client.get(article.get_absolute_url()).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the admin form refuses NUL bytes ('Null characters are not allowed') instead of dropping "
-    "them: ArticleAdminForm needs to strip them before validation (see the security report)",
-)
 def test_nul_bytes_pasted_into_the_admin_are_dropped(editor_client, client, section):
     response = admin_add(
         editor_client, section, headline="Pasted\x00 wire", slug="pasted-nul",
@@ -249,12 +243,6 @@ def test_a_one_megabyte_body_is_saved_and_rendered(editor_client, client, sectio
     assert client.get("/").status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OperationalError,
-    reason="1 MB of distinct words makes a search document over PostgreSQL's 1 MB tsvector limit and the "
-    "save fails ('string is too long for tsvector'): articles/search.py should index a bounded prefix",
-)
 def test_a_one_megabyte_body_of_distinct_words_is_saved(editor_client, client, section):
     # A wire data dump (prices, results, tickers): almost every token is new, unlike prose.
     rng = random.Random(6)

@@ -181,7 +181,9 @@ X_FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 # Page cache for anonymous readers (seconds); bumping a version key invalidates everything at once.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Off without Redis: a local-memory cache is per process, so one worker's invalidation would not reach
+# the others and they would serve stale pages.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
 # A CDN in front may keep pages this long, then serve them stale while it refetches.
 CDN_CACHE_SECONDS = int(os.environ.get("CDN_CACHE_SECONDS", "1"))
 CDN_STALE_SECONDS = int(os.environ.get("CDN_STALE_SECONDS", "30"))
