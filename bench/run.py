@@ -245,9 +245,8 @@ class Bench:
         result.kb = len(body) / 1024
         if mode == "cached":
             # The probe stored the page: the next request should come from the cache (X-Cache: HIT).
-            hit = server.get(target.path, cookie)[1].get("X-Cache")
-            if hit:
-                result.note = ", ".join(filter(None, [result.note, f"X-Cache: {hit}"]))
+            hit = server.get(target.path, cookie)[1].get("X-Cache", "absent (page cache off?)")
+            result.note = ", ".join(filter(None, [result.note, f"X-Cache: {hit}"]))
         url = server.base + target.path
         options = {"connections": self.args.connections, "threads": self.args.threads, "cookie": cookie}
         stats = wrk(url, duration=self.args.duration, **options)

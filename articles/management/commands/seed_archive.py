@@ -82,7 +82,7 @@ TAILS = [
     "ahead of summit", "as deadline nears", "after court ruling", "in surprise move", "as talks stall",
     "after record year",
 ]  # fmt: skip
-# Body words, drawn Zipf-like; the last, "government", ends up in about a fifth of the stories.
+# Body words, drawn Zipf-like; even the last, "government", ends up in two stories in five.
 VOCAB = [
     "the", "of", "and", "to", "in", "a", "that", "said", "is", "for", "on", "was", "with", "it", "as", "by",
     "at", "from", "its", "has", "have", "be", "are", "were", "minister", "people", "year", "percent",
@@ -120,7 +120,7 @@ TAG_WORDS = [
     "Agriculture", "Shipping", "Aviation", "Rail", "Courts", "Police", "Protests", "Strikes", "Pensions",
     "Taxes", "Budget", "Parliament", "Diplomacy", "Sanctions", "NATO", "UN", "EU",
 ]  # fmt: skip
-# The search benchmark's words: in a fifth of the stories, in a dozen, in none.
+# The search benchmark's words: in two stories in five, in a dozen, in none.
 COMMON_WORD = VOCAB[-1]
 RARE_WORD = "narwhal"
 ABSENT_WORD = "xylophonist"
@@ -400,9 +400,11 @@ class Command(BaseCommand):
             if i in rare:
                 body[0] = rare[i]
             tags = list(dict.fromkeys(rng.choices(tag_ids, cum_weights=tag_weights, k=rng.randint(2, 6))))
+            standfirst = (
+                f"{rng.choice(SUBJECTS)} said the {rng.choice(OBJECTS)} would go ahead {rng.choice(TAILS)}"
+            )
             articles.append((
-                pk, headline, f"{slugify_ascii(headline)[:150]}-{pk}",
-                f"{rng.choice(SUBJECTS)} said the {rng.choice(OBJECTS)} would go ahead {rng.choice(TAILS)}.",
+                pk, headline, f"{slugify_ascii(headline)[:150]}-{pk}", standfirst.rstrip() + ".",
                 section_of[i], "published", published, published,
                 published + timedelta(minutes=rng.randint(1, 90)),
                 rng.randint(1, opts["photos"]) if rng.random() < 0.85 else None, rng.randint(1, 4),
