@@ -122,6 +122,8 @@ class PageCacheMiddleware:
             return cached
         response = self.get_response(request)
         if _cacheable_response(response):
+            # Feeds are written in many small pieces; joined once, a hit is sent in one write.
+            response.content = response.content
             self._public_headers(response)
             if key:
                 ttl = settings.PAGE_CACHE_SECONDS

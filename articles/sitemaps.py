@@ -118,9 +118,30 @@ class SectionSitemap(ListingSitemap):
         return _latest_published()
 
 
-class TagSitemap(ListingSitemap):
+class AggregateListingSitemap(ListingSitemap):
+    """One GROUP BY over the link table instead of a newest-story subquery per tag or author."""
+
+    path = ""
+
+    def items(self):
+        live = Q(
+            **{
+                f"{self.path}__status": Article.Status.PUBLISHED,
+                f"{self.path}__deleted_at__isnull": True,
+                f"{self.path}__published_at__lte": timezone.now(),
+            }
+        )
+        return (
+            self.model.objects.annotate(last_published=Max(f"{self.path}__published_at", filter=live))
+            .filter(last_published__isnull=False)
+            .order_by(*self.order)
+        )
+
+
+class TagSitemap(AggregateListingSitemap):
     model = Tag
     order = ("name",)
+    path = "article"
 
     def stories(self):
         return Article.objects.published().filter(tags=OuterRef("pk"))
@@ -132,9 +153,10 @@ class TagSitemap(ListingSitemap):
         return _latest_published(tags__isnull=False)
 
 
-class AuthorSitemap(ListingSitemap):
+class AuthorSitemap(AggregateListingSitemap):
     model = Author
     order = ("name",)
+    path = "articles"
 
     def stories(self):
         return Article.objects.published().filter(authors=OuterRef("pk"))

@@ -1,8 +1,12 @@
-from django.core.paginator import InvalidPage
-from django.db.models import Count, F, Prefetch, Q, Window
-from django.db.models.functions import Coalesce, RowNumber
+from datetime import timedelta
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.generic import ListView
 from taggit.models import Tag
 
@@ -21,31 +25,22 @@ from .models import (
 from .structured import article_json_ld, home_json_ld
 
 PAGE_SIZE = 20
+RELATED_WINDOW = timedelta(days=90)
 HOME_PER_SECTION = 4
 
 
 def home(request):
     published = Article.objects.published().for_listing()
     latest = list(published[:9])
-    # The newest few stories of every top-level section (children count for their parent), in one
-    # query whatever the number of sections.
-    by_section = (
-        published.exclude(pk__in=[a.pk for a in latest[:1]])
-        .annotate(
-            top_section=Coalesce(F("section__parent_id"), F("section_id")),
-            rank=Window(
-                RowNumber(),
-                partition_by=Coalesce(F("section__parent_id"), F("section_id")),
-                order_by=[F("published_at").desc(), F("id").desc()],
-            ),
-        )
-        .filter(rank__lte=HOME_PER_SECTION)
-    )
     sections = {s.pk: s for s in Section.objects.filter(parent__isnull=True, show_in_nav=True)}
+    picks = _newest_per_section(list(sections), exclude=[a.pk for a in latest[:1]])
+    by_id = published.annotate(top_section=Coalesce(F("section__parent_id"), F("section_id"))).in_bulk(
+        [pk for _, pk in picks]
+    )
     grouped = {pk: [] for pk in sections}
-    for article in by_section:
-        if article.top_section in grouped:
-            grouped[article.top_section].append(article)
+    for section_id, article_id in picks:
+        if article_id in by_id:
+            grouped[section_id].append(by_id[article_id])
     return render(
         request,
         "articles/home.html",
@@ -56,6 +51,34 @@ def home(request):
             "json_ld_data": home_json_ld(site_context()),
         },
     )
+
+
+def _newest_per_section(section_ids: list[int], *, exclude: list[int]) -> list[tuple[int, int]]:
+    """(top-level section, story) ids: each section's newest stories, its sub-sections' included.
+
+    One query whatever the number of sections: a LATERAL join reads a few rows of the section index per
+    section, where a window over every published story would sort the whole archive.
+    """
+    if not section_ids:
+        return []
+    sql = """
+        SELECT s.id, picked.id
+        FROM unnest(%(sections)s::bigint[]) AS s(id)
+        CROSS JOIN LATERAL (
+            SELECT a.id FROM articles_article a
+            WHERE a.section_id IN (
+                SELECT c.id FROM articles_section c WHERE c.id = s.id OR c.parent_id = s.id
+            )
+              AND a.status = 'published' AND a.deleted_at IS NULL AND a.published_at <= %(now)s
+              AND NOT (a.id = ANY(%(exclude)s::bigint[]))
+            ORDER BY a.published_at DESC, a.id DESC
+            LIMIT %(limit)s
+        ) AS picked
+    """
+    params = {"sections": section_ids, "now": timezone.now(), "exclude": exclude, "limit": HOME_PER_SECTION}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _detail_queryset():
@@ -105,9 +128,13 @@ def preview(request, token):
 
 def _render_article(request, article, *, is_preview):
     tag_ids = [t.pk for t in article.tags.all()]
+    # Related stories come from the months around this one: counting shared tags across the whole
+    # archive would read every tag link on every article view.
+    around = article.published_at or timezone.now()
     related = (
         Article.objects.published()
         .for_listing()
+        .filter(published_at__range=(around - RELATED_WINDOW, around + RELATED_WINDOW))
         .exclude(pk=article.pk)
         .annotate(shared=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids)))
         .filter(Q(shared__gt=0) | Q(section=article.section_id))
@@ -130,10 +157,23 @@ def _render_article(request, article, *, is_preview):
     return response
 
 
+class IdsFirstPaginator(Paginator):
+    """Reads a page's ids first (an index-only scan, however deep the page), then only those rows."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        by_id = self.object_list.model.objects.none() if not ids else self.object_list.filter(pk__in=ids)
+        rows = sorted(by_id, key=lambda article: ids.index(article.pk))
+        return self._get_page(rows, number, self)
+
+
 class ArticleListView(ListView):
     """A paginated, newest-first listing; a page number that is not a page is a 404."""
 
     paginate_by = PAGE_SIZE
+    paginator_class = IdsFirstPaginator
     template_name = "articles/article_list.html"
     context_object_name = "articles"
 
@@ -151,7 +191,9 @@ class SectionView(ArticleListView):
     def get_queryset(self):
         self.listing = get_object_or_404(Section.objects.select_related("parent"), slug=self.kwargs["slug"])
         self.heading = self.listing.name
-        return self.published().filter(Q(section=self.listing) | Q(section__parent=self.listing))
+        # Ids, not a join on the parent: the filter then matches the covering index.
+        section_ids = [self.listing.pk, *self.listing.children.values_list("pk", flat=True)]
+        return self.published().filter(section_id__in=section_ids)
 
 
 class TagView(ArticleListView):
