@@ -240,5 +240,11 @@ def search_page(request):
     return render(
         request,
         "articles/search.html",
-        {"form": form, "query": form.cleaned_data["q"], "outcome": outcome, "page_obj": outcome.page},
+        {
+            "form": form,
+            "query": form.cleaned_data["q"],
+            "outcome": outcome,
+            "page_obj": outcome.page,
+            "max_candidates": search.MAX_CANDIDATES,
+        },
     )

@@ -370,3 +370,13 @@ def test_search_page_form_is_labelled_and_describes_the_syntax(client):
     for name in ("section", "date_from", "date_to", "order"):
         assert f'<label for="id_{name}">' in html
     assert '<meta name="robots" content="noindex, follow">' in html
+
+
+def test_only_the_newest_matches_are_ranked_and_the_page_says_so(client, make_article, monkeypatch):
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 3)
+    for i in range(5):
+        make_article(headline=f"Harbour story {i}", published_at=timezone.now() - timedelta(days=i))
+    headlines = found(client, q="harbour")
+    assert sorted(headlines) == ["Harbour story 0", "Harbour story 1", "Harbour story 2"]
+    html = client.get("/search/", {"q": "harbour"}).content.decode()
+    assert "among the newest 3 stories" in html
