@@ -12,4 +12,6 @@ class ArticlesConfig(AppConfig):
         from .roles import sync_roles
 
         # Also after every migrate (and test database flush), so the groups always match roles.py.
-        post_migrate.connect(lambda **kwargs: sync_roles(), sender=self, dispatch_uid="articles-sync-roles")
+        post_migrate.connect(
+            lambda **kwargs: sync_roles(), sender=self, dispatch_uid="articles-sync-roles", weak=False
+        )

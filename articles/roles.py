@@ -50,10 +50,14 @@ def sync_roles(apps=None):
 
     apps = apps or global_apps
     for app_config in apps.get_app_configs():
-        # Permissions are normally created after migrate; the groups need them now.
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        # Permissions are normally created after migrate; the groups need them now. create_permissions
+        # skips apps without a models module (as migration state apps have): pretend, then put it back.
+        saved = getattr(app_config, "models_module", None)
+        app_config.models_module = saved or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = saved
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, spec in ROLES.items():

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -81,6 +81,44 @@ def _newest_per_section(section_ids: list[int], *, exclude: list[int]) -> list[t
         return cursor.fetchall()
 
 
+RELATED_CANDIDATES = 300
+
+
+def _related_ids(article, tag_ids: list[int]) -> list[int]:
+    """Four stories from the few hundred published up to shortly after this one, most shared tags first.
+
+    Bounded work on any archive: the candidates come off the publication index and each is checked
+    against its own tag links, where a shared-tag count over the archive reads every link there is.
+    """
+    around = min(timezone.now(), (article.published_at or timezone.now()) + RELATED_WINDOW)
+    sql = """
+        WITH recent AS (
+            SELECT id, section_id, published_at FROM articles_article
+            WHERE status = 'published' AND deleted_at IS NULL AND published_at <= %(around)s AND id <> %(id)s
+            ORDER BY published_at DESC, id DESC
+            LIMIT %(candidates)s
+        )
+        SELECT r.id FROM recent r
+        LEFT JOIN taggit_taggeditem ti
+            ON ti.content_type_id = %(content_type)s AND ti.object_id = r.id AND ti.tag_id = ANY(%(tags)s)
+        GROUP BY r.id, r.section_id, r.published_at
+        HAVING count(ti.id) > 0 OR r.section_id = %(section)s
+        ORDER BY count(ti.id) DESC, r.published_at DESC, r.id DESC
+        LIMIT 4
+    """
+    params = {
+        "around": around,
+        "id": article.pk,
+        "candidates": RELATED_CANDIDATES,
+        "content_type": search.article_content_type_id(),
+        "tags": tag_ids,
+        "section": article.section_id,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _detail_queryset():
     return Article.objects.select_related(
         "section", "section__parent", "lead_photo", "lead_photo__credit_source"
@@ -127,19 +165,9 @@ def preview(request, token):
 
 
 def _render_article(request, article, *, is_preview):
-    tag_ids = [t.pk for t in article.tags.all()]
-    # Related stories come from the months around this one: counting shared tags across the whole
-    # archive would read every tag link on every article view.
-    around = article.published_at or timezone.now()
-    related = (
-        Article.objects.published()
-        .for_listing()
-        .filter(published_at__range=(around - RELATED_WINDOW, around + RELATED_WINDOW))
-        .exclude(pk=article.pk)
-        .annotate(shared=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids)))
-        .filter(Q(shared__gt=0) | Q(section=article.section_id))
-        .order_by("-shared", "-published_at")[:4]
-    )
+    related_ids = _related_ids(article, [t.pk for t in article.tags.all()])
+    found = Article.objects.published().for_listing().in_bulk(related_ids)
+    related = [found[pk] for pk in related_ids if pk in found]
     response = render(
         request,
         "articles/article_detail.html",

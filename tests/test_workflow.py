@@ -406,3 +406,45 @@ def test_corrections_feed_lists_notes_newest_first(client, make_article, editor)
     assert feed.entries[0].link.endswith(
         f"{article.get_absolute_url()}#correction-{article.corrections.first().pk}"
     )
+
+
+def test_administrator_cannot_grant_superuser(client, administrator, django_user_model):
+    target = django_user_model.objects.create_user("target", password="pw-Secret-123", is_staff=True)
+    client.force_login(administrator)
+    url = reverse("admin:auth_user_change", args=[target.pk])
+    form = client.get(url).context["adminform"].form
+    assert "is_superuser" not in form.fields and "user_permissions" not in form.fields
+    client.post(
+        url,
+        {
+            "username": "target",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+            "initial-date_joined_0": "2026-01-01",
+            "initial-date_joined_1": "10:00:00",
+        },
+    )
+    target.refresh_from_db()
+    assert not target.is_superuser
+
+
+def test_administrator_cannot_touch_a_superuser(client, administrator, django_user_model):
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "pw-Secret-123")
+    client.force_login(administrator)
+    response = client.post(reverse("admin:auth_user_change", args=[root.pk]), {"username": "owned"})
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.username == "root"
+
+
+def test_deactivating_a_user_keeps_their_articles_and_bylines(make_article, make_author, reporter):
+    author = make_author(user=reporter)
+    article = make_article(created_by=reporter, authors=[author])
+    reporter.is_active = False
+    reporter.save()
+    article.refresh_from_db()
+    assert article.created_by == reporter and list(article.authors.all()) == [author]
+    assert not workflow.can_edit(reporter, article)
