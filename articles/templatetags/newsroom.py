@@ -1,6 +1,9 @@
 import json
+from functools import lru_cache
+from types import SimpleNamespace
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import _json_script_escapes, format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -15,21 +18,22 @@ def picture(photo, sizes="100vw", crop="original", lazy=True, css_class=""):
     """A responsive <picture>: WebP first, JPEG fallback, with width/height so nothing shifts."""
     if not photo or not photo.width:
         return ""
-    jpeg = images.srcset(photo, crop, "jpg")
-    webp = images.srcset(photo, crop, "webp")
-    if not jpeg:
+    sources = _sources(
+        photo.image.name, photo.width, photo.height, photo.focal_x, photo.focal_y, crop, settings.MEDIA_URL
+    )
+    if sources is None:
         return ""
-    fallback = jpeg[min(2, len(jpeg) - 1)]
+    webp_set, jpeg_set, fallback = sources
     # The lead image is the page's largest paint: fetch it first; everything else waits.
     loading = 'loading="lazy" decoding="async"' if lazy else 'fetchpriority="high" decoding="async"'
 
     return format_html(
         '<picture><source type="image/webp" srcset="{}" sizes="{}">'
         '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}{}></picture>',
-        _srcset(webp),
+        webp_set,
         sizes,
         fallback.url,
-        _srcset(jpeg),
+        jpeg_set,
         sizes,
         fallback.width,
         fallback.height,
@@ -37,6 +41,20 @@ def picture(photo, sizes="100vw", crop="original", lazy=True, css_class=""):
         format_html(' class="{}"', css_class) if css_class else "",
         mark_safe(" " + loading),
     )
+
+
+@lru_cache(maxsize=8192)
+def _sources(image_name, width, height, focal_x, focal_y, crop, media_url):
+    """The srcsets of one photo's crop. Pure in its arguments (media_url included so tests that move
+    MEDIA_URL get fresh values), and a listing repeats it dozens of times per page: computed once."""
+    shape = SimpleNamespace(
+        image=SimpleNamespace(name=image_name), width=width, height=height, focal_x=focal_x, focal_y=focal_y
+    )
+    jpeg = images.srcset(shape, crop, "jpg")
+    if not jpeg:
+        return None
+    webp = images.srcset(shape, crop, "webp")
+    return _srcset(webp), _srcset(jpeg), jpeg[min(2, len(jpeg) - 1)]
 
 
 def _srcset(renditions):
