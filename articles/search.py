@@ -253,6 +253,17 @@ def suggest(text: str, *, cutoff: float = 0.75) -> str | None:
 # --- The search page ----------------------------------------------------------------------------
 
 
+def _date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": DATE_FORMAT_ERROR},
+        validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label="Search for",
@@ -268,22 +279,8 @@ class SearchForm(forms.Form):
         required=False,
         empty_label="All sections",
     )
-    date_from = forms.DateField(
-        label="From",
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": DATE_FORMAT_ERROR},
-        validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    date_to = forms.DateField(
-        label="To",
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": DATE_FORMAT_ERROR},
-        validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date_from = _date_field("From")
+    date_to = _date_field("To")
     order = forms.ChoiceField(
         label="Sort by",
         choices=[("relevance", "Relevance"), ("newest", "Newest first")],

@@ -21,6 +21,7 @@ from PIL import Image, features
 from articles import images, services
 from articles.models import GalleryItem, Photo
 from tests.conftest import image_bytes, media_files, upload
+from tests.test_admin_editing import photo_post as base_photo_post
 
 pytestmark = pytest.mark.django_db
 
@@ -88,19 +89,8 @@ def halves(size=(1600, 600), left=(220, 20, 20), right=(20, 20, 220)) -> bytes:
 
 
 def photo_post(**overrides) -> dict:
-    data = {
-        "image": upload("wire.jpg", image_bytes(size=(1200, 800))),
-        "alt_text": "Smoke over a shipyard",
-        "caption": "",
-        "credit_source": "",
-        "credit_text": "",
-        "copyright": "",
-        "rights": "agency",
-        "focal_x": "0.5",
-        "focal_y": "0.5",
-    }
-    data.update(overrides)
-    return data
+    """The admin's photo form with nothing typed in the fields metadata may fill."""
+    return base_photo_post(**{"caption": "", "credit_source": "", **overrides})
 
 
 def edit_post(photo, **overrides) -> dict:
