@@ -437,11 +437,16 @@ class Article(models.Model):
 
     @property
     def is_live(self) -> bool:
+        return self.readable(status=self.status, published_at=self.published_at, deleted_at=self.deleted_at)
+
+    @classmethod
+    def readable(cls, *, status, published_at, deleted_at) -> bool:
+        """published() for one row already read (the article page reads only a few columns)."""
         return (
-            self.status == self.Status.PUBLISHED
-            and self.deleted_at is None
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
+            status == cls.Status.PUBLISHED
+            and deleted_at is None
+            and published_at is not None
+            and published_at <= timezone.now()
         )
 
     @property

@@ -29,7 +29,7 @@ OUTAGE_BACKOFF_SECONDS = 5.0
 _outage_until = 0.0
 
 
-def _cache_call(method, *args, **kwargs):
+def cache_call(method, *args, **kwargs):
     global _outage_until
     if time.monotonic() < _outage_until:
         return None
@@ -56,14 +56,14 @@ def _next_scheduled_timestamp() -> float | None:
 
 def _new_state(generation: int) -> dict:
     state = {"generation": generation, "next_scheduled": _next_scheduled_timestamp()}
-    _cache_call("set", STATE_KEY, state, None)
+    cache_call("set", STATE_KEY, state, None)
     return state
 
 
 def current_state(state: dict | None = None) -> dict | None:
     """The generation in force, from `state` (already read) or the cache."""
     if state is None:
-        state = _cache_call("get", STATE_KEY)
+        state = cache_call("get", STATE_KEY)
     if state is None:
         if time.monotonic() < _outage_until:
             return None
@@ -76,7 +76,7 @@ def current_state(state: dict | None = None) -> dict | None:
 
 def invalidate() -> None:
     """Supersede every cached page (called after any change to what pages show)."""
-    state = _cache_call("get", STATE_KEY)
+    state = cache_call("get", STATE_KEY)
     generation = (state or {}).get("generation", time.time_ns())
     with contextlib.suppress(Exception):
         _new_state(generation + 1)
@@ -120,7 +120,7 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_store=True)
             return response
         key = _key(request)
-        found = _cache_call("get_many", [STATE_KEY, key]) or {}
+        found = cache_call("get_many", [STATE_KEY, key]) or {}
         state = current_state(found.get(STATE_KEY))
         entry = found.get(key)
         if state and entry and entry[0] == state["generation"]:
@@ -140,7 +140,7 @@ class PageCacheMiddleware:
                 if state["next_scheduled"]:
                     ttl = max(1, min(ttl, int(state["next_scheduled"] - time.time()) + 1))
                 entry = (state["generation"], response.status_code, dict(response.items()), response.content)
-                _cache_call("set", key, entry, ttl)
+                cache_call("set", key, entry, ttl)
             response["X-Cache"] = "MISS"
         return response
 

@@ -3,9 +3,10 @@
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from . import images, pagecache, search
+from . import fragments, images, pagecache, search
 from .cache import invalidate_site_context
 from .models import (
     Article,
@@ -50,6 +51,40 @@ def page_content_changed(sender, **kwargs):
 for _model in PAGE_CONTENT_MODELS:
     post_save.connect(page_content_changed, sender=_model, dispatch_uid=f"pagecache-save-{_model.__name__}")
     post_delete.connect(page_content_changed, sender=_model, dispatch_uid=f"pagecache-del-{_model.__name__}")
+
+
+# --- Stored fragments (fragments.py) ------------------------------------------------------------------
+
+# Shown by many stories: an edit or a delete supersedes every stored fragment. A new row is shown by no
+# story yet, except a social link, which the publisher block of every story's JSON-LD lists.
+SHARED_FRAGMENT_MODELS = [Author, Photo, Section, Source, Tag, SiteSettings, SocialLink]
+
+
+def shared_content_changed(sender, instance=None, created=False, **kwargs):
+    if created and sender not in (SiteSettings, SocialLink):
+        return
+    transaction.on_commit(fragments.bump_shared)
+
+
+for _model in SHARED_FRAGMENT_MODELS:
+    post_save.connect(shared_content_changed, sender=_model, dispatch_uid=f"frag-save-{_model.__name__}")
+    post_delete.connect(shared_content_changed, sender=_model, dispatch_uid=f"frag-del-{_model.__name__}")
+
+
+@receiver([post_save, post_delete], sender=ArticleAuthor)
+@receiver([post_save, post_delete], sender=ArticleSource)
+@receiver([post_save, post_delete], sender=Correction)
+@receiver([post_save, post_delete], sender=GalleryItem)
+@receiver([post_save, post_delete], sender=TaggedItem)
+def story_part_changed(sender, instance, **kwargs):
+    """A story's own rows are part of its markup: touching the story gives its fragments a new stamp."""
+    if sender is TaggedItem:
+        if instance.content_type_id != search.article_content_type_id():
+            return
+        article_id = instance.object_id
+    else:
+        article_id = instance.article_id
+    Article.objects.filter(pk=article_id).update(updated_at=timezone.now())
 
 
 # --- The stored search document: rebuilt whenever one of its inputs changes ----------------------

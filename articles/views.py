@@ -1,16 +1,18 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from . import search, workflow
+from . import fragments, search, workflow
 from .cache import site_context
 from .models import (
     Article,
@@ -23,6 +25,7 @@ from .models import (
     SlugRedirect,
 )
 from .structured import article_json_ld, home_json_ld
+from .templatetags.newsroom import json_ld_payload
 
 PAGE_SIZE = 20
 RELATED_WINDOW = timedelta(days=90)
@@ -41,13 +44,20 @@ def home(request):
     for section_id, article_id in picks:
         if article_id in by_id:
             grouped[section_id].append(by_id[article_id])
+    blocks = [(sections[pk], items) for pk, items in grouped.items() if items]
+    card = fragments.card_options
+    items = [(a, card(big=True, level=2, lazy=False, show_section=True)) for a in latest[:1]]
+    items += [(a, card(compact=True, show_section=True)) for a in latest[1:]]
+    items += [(a, card()) for _, stories in blocks for a in stories]
+    # One round trip for every card on the page, then dealt back out in order.
+    rendered = iter(fragments.cards(items))
     return render(
         request,
         "articles/home.html",
         {
-            "lead": latest[0] if latest else None,
-            "latest": latest[1:],
-            "section_blocks": [(sections[pk], items) for pk, items in grouped.items() if items],
+            "lead": next(rendered, None),
+            "latest": [next(rendered) for _ in latest[1:]],
+            "section_blocks": [(section, [next(rendered) for _ in stories]) for section, stories in blocks],
             "json_ld_data": home_json_ld(site_context()),
         },
     )
@@ -84,39 +94,48 @@ def _newest_per_section(section_ids: list[int], *, exclude: list[int]) -> list[t
 RELATED_CANDIDATES = 300
 
 
-def _related_ids(article, tag_ids: list[int]) -> list[int]:
-    """Four stories from the few hundred published up to shortly after this one, most shared tags first.
+def _related(article_id: int, published_at, section_id: int, tag_ids: list[int]) -> list[tuple[int, object]]:
+    """(id, updated_at) of four stories from the few hundred published up to shortly after this one, most
+    shared tags first.
 
     Bounded work on any archive: the candidates come off the publication index and each is checked
-    against its own tag links, where a shared-tag count over the archive reads every link there is.
+    against its own tag links, where a shared-tag count over the archive reads every link there is. The
+    tag ids are passed as values: a subquery for them made the planner read every link of those tags.
     """
-    around = min(timezone.now(), (article.published_at or timezone.now()) + RELATED_WINDOW)
+    around = min(timezone.now(), (published_at or timezone.now()) + RELATED_WINDOW)
     sql = """
         WITH recent AS (
             SELECT id, section_id, published_at FROM articles_article
             WHERE status = 'published' AND deleted_at IS NULL AND published_at <= %(around)s AND id <> %(id)s
             ORDER BY published_at DESC, id DESC
             LIMIT %(candidates)s
+        ), picked AS (
+            SELECT r.id, count(ti.id) AS shared, r.published_at FROM recent r
+            LEFT JOIN taggit_taggeditem ti
+                ON ti.content_type_id = %(content_type)s AND ti.object_id = r.id AND ti.tag_id = ANY(%(tags)s)
+            GROUP BY r.id, r.section_id, r.published_at
+            HAVING count(ti.id) > 0 OR r.section_id = %(section)s
+            ORDER BY count(ti.id) DESC, r.published_at DESC, r.id DESC
+            LIMIT 4
         )
-        SELECT r.id FROM recent r
-        LEFT JOIN taggit_taggeditem ti
-            ON ti.content_type_id = %(content_type)s AND ti.object_id = r.id AND ti.tag_id = ANY(%(tags)s)
-        GROUP BY r.id, r.section_id, r.published_at
-        HAVING count(ti.id) > 0 OR r.section_id = %(section)s
-        ORDER BY count(ti.id) DESC, r.published_at DESC, r.id DESC
-        LIMIT 4
+        SELECT a.id, a.updated_at FROM picked JOIN articles_article a ON a.id = picked.id
+        ORDER BY picked.shared DESC, picked.published_at DESC, picked.id DESC
     """
     params = {
         "around": around,
-        "id": article.pk,
+        "id": article_id,
         "candidates": RELATED_CANDIDATES,
         "content_type": search.article_content_type_id(),
         "tags": tag_ids,
-        "section": article.section_id,
+        "section": section_id,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        return cursor.fetchall()
+
+
+def _listing_cards(ids):
+    return Article.objects.published().for_listing().in_bulk(ids)
 
 
 def _detail_queryset():
@@ -133,21 +152,45 @@ def _detail_queryset():
     )
 
 
+ROUTE_FIELDS = ("pk", "status", "published_at", "updated_at", "section_id", "section__slug", "tag_ids")
+
+
+def _route(slug: str) -> dict | None:
+    """What routing and the fragment stamps need, with the story's tag ids for its related stories.
+
+    Hand-written: the ORM's compile costs three times the query itself, and a story served from its
+    fragments reads nothing else.
+    """
+    sql = """
+        SELECT a.id, a.status, a.published_at, a.updated_at, a.section_id, s.slug,
+            ARRAY(SELECT ti.tag_id FROM taggit_taggeditem ti
+                  WHERE ti.content_type_id = %s AND ti.object_id = a.id ORDER BY ti.tag_id)
+        FROM articles_article a JOIN articles_section s ON s.id = a.section_id
+        WHERE a.slug = %s AND a.deleted_at IS NULL
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [search.article_content_type_id(), slug])
+        row = cursor.fetchone()
+    return dict(zip(ROUTE_FIELDS, row, strict=True)) if row else None
+
+
 def article_detail(request, section, slug):
-    article = _detail_queryset().live().filter(slug=slug).first()
-    if article is None:
+    found = _route(slug)
+    if found is None:
         old = SlugRedirect.objects.select_related("article__section").filter(old_slug=slug).first()
         if old is None or old.article.deleted_at is not None:
             raise Http404("No such article.")
         return redirect(old.article, permanent=True)
-    if section != article.section.slug:
-        return redirect(article, permanent=True)
-    is_preview = not article.is_live
-    if is_preview and not request.user.is_staff:
-        if article.status == Article.Status.UNPUBLISHED:
+    if section != found["section__slug"]:
+        return redirect("articles:detail", section=found["section__slug"], slug=slug, permanent=True)
+    if Article.readable(status=found["status"], published_at=found["published_at"], deleted_at=None):
+        return _render_article(request, found, is_preview=False)
+    if not request.user.is_staff:
+        if found["status"] == Article.Status.UNPUBLISHED:
+            article = Article.objects.select_related("section").get(pk=found["pk"])
             return render(request, "410.html", {"article": article}, status=410)
         raise Http404("No such article.")
-    return _render_article(request, article, is_preview=is_preview)
+    return _render_article(request, found, is_preview=True)
 
 
 def preview(request, token):
@@ -160,23 +203,56 @@ def preview(request, token):
         return response
     if found is None:
         raise Http404("This preview link is not valid.")
-    article = _detail_queryset().get(pk=found.pk)
-    return _render_article(request, article, is_preview=True)
+    row = {
+        "pk": found.pk,
+        "published_at": found.published_at,
+        "section_id": found.section_id,
+        "tag_ids": list(found.tags.values_list("pk", flat=True)),
+    }
+    return _render_article(request, row, is_preview=True)
 
 
-def _render_article(request, article, *, is_preview):
-    related_ids = _related_ids(article, [t.pk for t in article.tags.all()])
-    found = Article.objects.published().for_listing().in_bulk(related_ids)
-    related = [found[pk] for pk in related_ids if pk in found]
+def _story_parts(article) -> dict:
+    """Everything on the article page that depends on the story alone (and the site's settings)."""
+    context = {"article": article, "SITE_URL": settings.SITE_URL}
+    return {
+        "title": article.seo_title or article.headline,
+        "description": article.meta_description or article.standfirst or article.headline,
+        "path": article.get_absolute_url(),
+        "og": render_to_string("includes/story_head.html", context),
+        "story": render_to_string("includes/story.html", context),
+        "json_ld": json_ld_payload(article_json_ld(article, site_context())),
+        "current_section": (article.section.parent or article.section).slug,
+    }
+
+
+def _render_article(request, row: dict, *, is_preview: bool):
+    """The article page from its stored fragments, rendering (and, for a live story, keeping) what is
+    missing. A preview is always rendered afresh and never kept."""
+    pk = row["pk"]
+    related = _related(pk, row["published_at"], row["section_id"], row["tag_ids"])
+    card_items = [(item, fragments.card_options(compact=True, lazy=True)) for item in related]
+    story_key = f"frag:story:{pk}"
+    stamps = fragments.card_stamps(card_items)
+    if not is_preview:
+        stamps[story_key] = row["updated_at"].timestamp()
+    shared, hits = fragments.lookup(stamps)
+    parts = hits.get(story_key)
+    article = None
+    if parts is None:
+        article = _detail_queryset().get(pk=pk)
+        parts = _story_parts(article)
+        if not is_preview:
+            fragments.store(shared, {story_key: (fragments.stamp(article), parts)})
     response = render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "related": related,
+            "parts": parts,
+            "related": fragments.cards(card_items, load=_listing_cards, found=(shared, hits)),
             "is_preview": is_preview,
-            "current_section": (article.section.parent or article.section).slug,
-            "json_ld_data": article_json_ld(article, site_context()),
+            "current_section": parts["current_section"],
         },
     )
     if is_preview:
@@ -209,6 +285,9 @@ class ArticleListView(ListView):
         context = super().get_context_data(**kwargs)
         context["heading"] = self.heading
         context["listing"] = self.listing
+        # The first card's photo is the page's largest paint: not lazy.
+        options = [fragments.card_options(level=2, lazy=lazy, show_section=True) for lazy in (False, True)]
+        context["cards"] = fragments.cards([(a, options[i > 0]) for i, a in enumerate(context["articles"])])
         return context
 
     def published(self):

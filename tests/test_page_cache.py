@@ -1,3 +1,5 @@
+import os
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -115,7 +117,7 @@ def test_conditional_get_returns_304(client, make_article):
 def test_pages_are_served_when_the_cache_server_is_down(client, make_article, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.redis_cache.RedisCache",
             # Nothing listens on port 1: every cache call fails.
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
@@ -127,3 +129,29 @@ def test_pages_are_served_when_the_cache_server_is_down(client, make_article, se
         assert response.status_code == 200
         assert "Still readable" in response.content.decode()
     assert pagecache._outage_until > 0
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="no Redis server (scripts/setup.sh finds one)")
+def test_real_redis_serves_hits_and_sees_a_publish_at_once(client, make_article, editor, commit, settings):
+    prefix = f"newsroom-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.redis_cache.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    story = make_article(headline="Over the wire")
+    try:
+        assert [client.get(story.get_absolute_url())["X-Cache"] for _ in range(2)] == ["MISS", "HIT"]
+        draft = make_article(headline="Fresh from the desk", status=Article.Status.DRAFT)
+        commit(workflow.publish, article=draft, user=editor)
+        home = client.get("/")
+        assert home["X-Cache"] == "MISS" and "Fresh from the desk" in home.content.decode()
+    finally:
+        # Only this test's keys: cache.clear() would empty the whole Redis database.
+        import redis
+
+        server = redis.Redis.from_url(os.environ["REDIS_URL"])
+        server.delete(*server.keys(f"{prefix}:*") or [f"{prefix}:none"])

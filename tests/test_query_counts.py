@@ -31,9 +31,31 @@ def test_article_page_queries_do_not_grow_with_tags_sources_authors_gallery(
     for i in range(5):
         make_article(tags=["tag 0"], headline=f"Related {i}")
     _warm(client, article.get_absolute_url())
-    with django_assert_max_num_queries(8):
+    # Routing, the story with its related rows (1 + 5), related ids, related cards.
+    with django_assert_max_num_queries(9):
         response = client.get(article.get_absolute_url())
     assert response.content.decode().count('<li><figure class="figure">') == count
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_article_page_from_fragments_reads_two_queries(
+    client, settings, django_assert_num_queries, make_article, make_source, make_author, make_photo, count
+):
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    article = make_article(
+        lead_photo=make_photo(),
+        tags=[f"tag {i}" for i in range(count)],
+        sources=[make_source() for _ in range(count)],
+        authors=[make_author() for _ in range(count)],
+    )
+    for i in range(5):
+        make_article(tags=["tag 0"], headline=f"Related {i}")
+    _warm(client, article.get_absolute_url())
+    # Routing and the related ids: the story and the related cards come from the stored fragments.
+    with django_assert_num_queries(2):
+        response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    assert article.headline in html and html.count('class="card-headline"') == 4
 
 
 @pytest.mark.parametrize("count", [1, 50])

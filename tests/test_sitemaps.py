@@ -66,7 +66,8 @@ def test_index_lists_every_non_empty_sitemap_with_lastmod(client, schemas, make_
     base = "https://news.example.org/sitemap-"
     names = ("pages", "articles", "sections", "tags", "authors")
     assert set(entries) == {f"{base}{name}.xml" for name in names}
-    # Stories change when edited; listings when a story is published in them.
+    # Stories change when edited (their bylines and tags included); listings when a story is published.
+    article.refresh_from_db()
     assert entries[f"{base}articles.xml"].text == timezone.localtime(article.updated_at).isoformat()
     for name in ("sections", "tags", "authors"):
         assert entries[f"{base}{name}.xml"].text == timezone.localtime(newest).isoformat(), name

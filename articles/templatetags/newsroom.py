@@ -66,10 +66,19 @@ def og_image(photo):
     return images.og_image(photo) if photo and photo.width else None
 
 
+def json_ld_payload(data) -> str:
+    """JSON-LD as the text of a script element, escaped like json_script (kept as is in fragments)."""
+    return json.dumps(data, cls=DjangoJSONEncoder).translate(_json_script_escapes)
+
+
 @register.simple_tag(takes_context=True)
-def json_ld(context, data):
-    """JSON-LD in a script element carrying the CSP nonce, escaped like json_script."""
-    payload = json.dumps(data, cls=DjangoJSONEncoder).translate(_json_script_escapes)
+def json_ld(context, data=None, payload=None):
+    """JSON-LD in a script element carrying this response's CSP nonce: from `data`, or from a `payload`
+    that json_ld_payload() made earlier."""
+    if payload is None:
+        if data is None:
+            return ""
+        payload = json_ld_payload(data)
     nonce = context.get("csp_nonce", "")
     return format_html(
         '<script type="application/ld+json" nonce="{}">{}</script>', str(nonce), mark_safe(payload)

@@ -97,7 +97,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "newsroom"),
             # A Redis outage must degrade to uncached rendering, not hang requests.
@@ -184,6 +184,9 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 # Off without Redis: a local-memory cache is per process, so one worker's invalidation would not reach
 # the others and they would serve stale pages.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
+# Each story's rendered markup and cards (articles/fragments.py), kept across publishes; off without Redis
+# for the same reason.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "86400" if REDIS_URL else "0"))
 # A CDN in front may keep pages this long, then serve them stale while it refetches.
 CDN_CACHE_SECONDS = int(os.environ.get("CDN_CACHE_SECONDS", "1"))
 CDN_STALE_SECONDS = int(os.environ.get("CDN_STALE_SECONDS", "30"))
