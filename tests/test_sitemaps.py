@@ -189,3 +189,27 @@ def test_sitemap_queries_do_not_grow_with_items(
     client.get("/")  # fills the site-context cache
     with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
+
+
+def test_tag_and_author_lists_are_kept_between_requests(
+    client, make_article, make_author, django_assert_num_queries
+):
+    make_article(tags=["Crimea"], authors=[make_author(slug="writer")])
+    for url in ("/sitemap-tags.xml", "/sitemap-authors.xml"):
+        assert client.get(url).status_code == 200
+        # The GROUP BY over every link is not run again: the list comes from the cache.
+        with django_assert_num_queries(0):
+            assert client.get(url).status_code == 200
+
+
+def test_a_new_tag_appears_once_the_kept_list_expires(client, schemas, make_article, settings):
+    make_article(tags=["Crimea"])
+    base = "https://news.example.org"
+    assert locs(fetch_xml(client, "/sitemap-tags.xml", schemas["sitemap"])) == [f"{base}/tag/crimea/"]
+    make_article(tags=["Kherson"])
+    assert len(locs(fetch_xml(client, "/sitemap-tags.xml", schemas["sitemap"]))) == 1
+    settings.LISTING_SITEMAP_SECONDS = 0
+    assert locs(fetch_xml(client, "/sitemap-tags.xml", schemas["sitemap"])) == [
+        f"{base}/tag/crimea/",
+        f"{base}/tag/kherson/",
+    ]

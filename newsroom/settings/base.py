@@ -186,6 +186,8 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
 # Each story's rendered markup and cards (articles/fragments.py), kept across publishes; off without Redis
 # for the same reason.
+# How long the tag and author sitemaps may lag behind a publish (their list reads every tag link).
+LISTING_SITEMAP_SECONDS = int(os.environ.get("LISTING_SITEMAP_SECONDS", "600"))
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "86400" if REDIS_URL else "0"))
 # A CDN in front may keep pages this long, then serve them stale while it refetches.
 CDN_CACHE_SECONDS = int(os.environ.get("CDN_CACHE_SECONDS", "1"))
