@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
@@ -24,11 +22,11 @@ from .models import (
     Section,
     SlugRedirect,
 )
+from .related import related as related_stories
 from .structured import article_json_ld, home_json_ld
 from .templatetags.newsroom import json_ld_payload
 
 PAGE_SIZE = 20
-RELATED_WINDOW = timedelta(days=90)
 HOME_PER_SECTION = 4
 
 
@@ -86,49 +84,6 @@ def _newest_per_section(section_ids: list[int], *, exclude: list[int]) -> list[t
         ) AS picked
     """
     params = {"sections": section_ids, "now": timezone.now(), "exclude": exclude, "limit": HOME_PER_SECTION}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-RELATED_CANDIDATES = 300
-
-
-def _related(article_id: int, published_at, section_id: int, tag_ids: list[int]) -> list[tuple[int, object]]:
-    """(id, updated_at) of four stories from the few hundred published up to shortly after this one, most
-    shared tags first.
-
-    Bounded work on any archive: the candidates come off the publication index and each is checked
-    against its own tag links, where a shared-tag count over the archive reads every link there is. The
-    tag ids are passed as values: a subquery for them made the planner read every link of those tags.
-    """
-    around = min(timezone.now(), (published_at or timezone.now()) + RELATED_WINDOW)
-    sql = """
-        WITH recent AS (
-            SELECT id, section_id, published_at FROM articles_article
-            WHERE status = 'published' AND deleted_at IS NULL AND published_at <= %(around)s AND id <> %(id)s
-            ORDER BY published_at DESC, id DESC
-            LIMIT %(candidates)s
-        ), picked AS (
-            SELECT r.id, count(ti.id) AS shared, r.published_at FROM recent r
-            LEFT JOIN taggit_taggeditem ti
-                ON ti.content_type_id = %(content_type)s AND ti.object_id = r.id AND ti.tag_id = ANY(%(tags)s)
-            GROUP BY r.id, r.section_id, r.published_at
-            HAVING count(ti.id) > 0 OR r.section_id = %(section)s
-            ORDER BY count(ti.id) DESC, r.published_at DESC, r.id DESC
-            LIMIT 4
-        )
-        SELECT a.id, a.updated_at FROM picked JOIN articles_article a ON a.id = picked.id
-        ORDER BY picked.shared DESC, picked.published_at DESC, picked.id DESC
-    """
-    params = {
-        "around": around,
-        "id": article_id,
-        "candidates": RELATED_CANDIDATES,
-        "content_type": search.article_content_type_id(),
-        "tags": tag_ids,
-        "section": section_id,
-    }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -230,7 +185,9 @@ def _render_article(request, row: dict, *, is_preview: bool):
     """The article page from its stored fragments, rendering (and, for a live story, keeping) what is
     missing. A preview is always rendered afresh and never kept."""
     pk = row["pk"]
-    related = _related(pk, row["published_at"], row["section_id"], row["tag_ids"])
+    related = related_stories(
+        article_id=pk, published_at=row["published_at"], section_id=row["section_id"], tag_ids=row["tag_ids"]
+    )
     card_items = [(item, fragments.card_options(compact=True, lazy=True)) for item in related]
     story_key = f"frag:story:{pk}"
     stamps = fragments.card_stamps(card_items)
