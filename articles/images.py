@@ -244,6 +244,15 @@ def srcset(photo, crop: str = "original", ext: str = "jpg") -> list[Rendition]:
     ]
 
 
+def rendition_for_width(photo, width: int, crop: str = "original", ext: str = "jpg") -> Rendition | None:
+    """The smallest rendition still sharp at `width` (else the largest), building one URL instead of all."""
+    planned = planned_renditions(photo, crop)
+    if not planned:
+        return None
+    stem, w, h = next((p for p in planned if p[1] >= width), planned[-1])
+    return Rendition(default_storage.url(str(rendition_dir(photo) / f"{stem}.{ext}")), w, h)
+
+
 def og_image(photo) -> Rendition:
     return Rendition(default_storage.url(str(rendition_dir(photo) / OG_NAME)), OG_SIZE[0], OG_SIZE[1])
 
