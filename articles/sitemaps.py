@@ -6,7 +6,6 @@ that story's publish time, found by a subquery, so no sitemap costs a query per 
 """
 
 from datetime import timedelta
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 from taggit.models import Tag
 
@@ -134,13 +134,20 @@ class AggregateListingSitemap(ListingSitemap):
     route = ""
 
     def items(self):
+        return self._kept_rows
+
+    @cached_property
+    def _kept_rows(self):
+        # Read once per request: the paginator and the lastmod both ask.
         key = f"sitemap-listing:{self.route}"
         rows = pagecache.cache_call("get", key) if settings.LISTING_SITEMAP_SECONDS else None
         if rows is None:
             rows = self._rows()
             if settings.LISTING_SITEMAP_SECONDS:
                 pagecache.cache_call("set", key, rows, settings.LISTING_SITEMAP_SECONDS)
-        return [SimpleNamespace(slug=slug, last_published=at) for slug, at in rows]
+        # (slug, newest publish time) pairs as they are: building an object for each of thousands of
+        # tags cost the index more than its queries.
+        return rows
 
     def _rows(self) -> list[tuple[str, object]]:
         live = Q(
@@ -158,10 +165,13 @@ class AggregateListingSitemap(ListingSitemap):
         )
 
     def location(self, item):
-        return reverse(self.route, kwargs={"slug": item.slug})
+        return reverse(self.route, kwargs={"slug": item[0]})
+
+    def lastmod(self, item):
+        return item[1]
 
     def get_latest_lastmod(self):
-        return max((item.last_published for item in self.items()), default=None)
+        return max((at for _, at in self.items()), default=None)
 
 
 class TagSitemap(AggregateListingSitemap):
