@@ -2,9 +2,10 @@
 
 The server is started three times with the same settings and workers:
 
-- "cold": the page cache and the stored fragments off (PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE_SECONDS=0):
-  every request renders everything, as for a story nobody has asked for since it changed.
-- "uncached": the page cache off, each story's fragments stored (articles/fragments.py): what a reader
+- "uncached": the page cache and the stored fragments off (PAGE_CACHE_SECONDS=0,
+  FRAGMENT_CACHE_SECONDS=0): every request renders everything, as for a story nobody has asked for
+  since it changed. The issue's "uncached" targets are read against this run.
+- "fragments": the page cache off, each story's fragments stored (articles/fragments.py): what a reader
   meets after a publish has superseded the page cache, since other stories' markup survives it.
 - "cached": both on, each page requested once before it is measured.
 
@@ -12,7 +13,7 @@ Turning a cache off beats a cache-busting query string: the requests are the rea
 key scheme does not matter, and Redis is not filled with pages nobody will read.
 
 The framework floor is a view returning "ok" through the same middleware and server, measured first in
-the cold run: every figure is also given as a ratio to it. In the cached run the floor itself comes
+the uncached run: every figure is also given as a ratio to it. In the cached run the floor itself comes
 from the page cache, and its row shows what a cache hit costs.
 """
 
@@ -228,7 +229,7 @@ class Bench:
         print(f"\n{mode.capitalize()} run:", flush=True)
         with Server(workers=self.args.workers, worker_class=self.args.worker_class, env=env) as server:
             floor = self.measure(server, Target("framework floor", FLOOR), mode, self.floor_rps)
-            # The floor is the bare view rendered: the cold run's. In the cached run it comes from
+            # The floor is the bare view rendered: the uncached run's. In the cached run it comes from
             # the page cache, and its row shows what a cache hit costs.
             self.floor_rps = self.floor_rps or floor.rps
             for target in targets:
@@ -434,10 +435,54 @@ def table(results: list[Result]) -> str:
     return "\n".join([line(head), line(["-" * w for w in widths]), *map(line, rows)])
 
 
+def verdicts(results: list[Result], memory: dict[str, list[dict]]) -> list[tuple[str, str, bool]]:
+    """The issue's targets, each as (target, figures, met), for the pages measured."""
+
+    def find(name, mode):
+        return next((r for r in results if r.name == name and r.mode == mode and r.p50_ms is not None), None)
+
+    out = []
+    cached = [find(name, "cached") for name in ("article page", "home", "section page 1")]
+    if all(cached):
+        figures = ", ".join(f"{r.ratio:.2f}x" for r in cached)
+        out.append(
+            ("cached article, home, section >= 0.6x floor", figures, min(r.ratio for r in cached) >= 0.6)
+        )
+    article = find("article page", "uncached")
+    if article:
+        fragments = find("article page", "fragments")
+        extra = f" (with stored fragments {fragments.ratio:.2f}x)" if fragments else ""
+        out.append(("uncached article >= 0.25x floor", f"{article.ratio:.3f}x{extra}", article.ratio >= 0.25))
+    first = find("section page 1", "uncached")
+    deep = [
+        r for r in results if r.name.startswith("section page ") and r is not first and r.mode == "uncached"
+    ]
+    if first and deep and deep[0].p50_ms is not None:
+        factor = deep[0].p50_ms / first.p50_ms
+        figures = f"{deep[0].p50_ms:,.0f} vs {first.p50_ms:,.0f} ms ({factor:.2f}x)"
+        out.append((f"uncached {deep[0].name} p50 within 1.5x of page 1", figures, factor <= 1.5))
+    for prefix, limit in (("search", 5), ("admin", 4)):
+        for r in results:
+            if article and r.name.startswith(prefix) and r.mode == "uncached" and r.p50_ms is not None:
+                factor = r.p50_ms / article.p50_ms
+                figures = f"{r.p50_ms:,.0f} vs {article.p50_ms:,.0f} ms ({factor:.2f}x)"
+                out.append((f"{r.name} p50 < {limit}x uncached article p50", figures, factor < limit))
+    peak = max((w["peak_mb"] for workers in memory.values() for w in workers), default=0)
+    errors = sum(r.errors or 0 for r in results)
+    out.append(
+        (
+            "no worker past 150 MB, zero errors",
+            f"peak {peak:.0f} MB, {errors} errors",
+            peak <= 150 and not errors,
+        )
+    )
+    return out
+
+
 def ordered(results: list[Result], targets: list[Target]) -> list[Result]:
-    """Floors first, then each page with its cold, uncached and cached rows together."""
+    """Floors first, then each page with its uncached, fragments and cached rows together."""
     order = {t.path: i for i, t in enumerate(targets)}
-    modes = {"cold": 0, "uncached": 1, "cached": 2}
+    modes = {"uncached": 0, "fragments": 1, "cached": 2}
     return sorted(results, key=lambda r: (r.path != FLOOR, order.get(r.path, -1), modes.get(r.mode, 3)))
 
 
@@ -461,8 +506,8 @@ def main() -> int:
 
     started = datetime.now()
     env = dict(os.environ)
-    cold_env = {**env, "PAGE_CACHE_SECONDS": "0", "FRAGMENT_CACHE_SECONDS": "0"}
-    uncached_env = {**env, "PAGE_CACHE_SECONDS": "0"}
+    uncached_env = {**env, "PAGE_CACHE_SECONDS": "0", "FRAGMENT_CACHE_SECONDS": "0"}
+    fragments_env = {**env, "PAGE_CACHE_SECONDS": "0"}
     bench = Bench(args, staff_cookie())
     print(
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s on 127.0.0.1, gunicorn "
@@ -476,9 +521,9 @@ def main() -> int:
         targets = discover()
     if args.only:
         targets = [t for t in targets if args.only.lower() in t.name.lower()]
-    bench.run_phase("cold", targets, cold_env)
+    bench.run_phase("uncached", targets, uncached_env)
     clear_cache()
-    bench.run_phase("uncached", [t for t in targets if t.cached], uncached_env)
+    bench.run_phase("fragments", [t for t in targets if t.cached], fragments_env)
     clear_cache()
     bench.run_phase("cached", [t for t in targets if t.cached], env)
 
@@ -488,12 +533,16 @@ def main() -> int:
     info = archive()
     print(
         f"\nArchive: {info['articles']:,} published stories, seeded in {info['seed_seconds']:.0f} s "
-        f"({info['seeded_at'][:16]}). Ratios are to the framework floor (cold run).\n"
+        f"({info['seeded_at'][:16]}). Ratios are to the framework floor (uncached run).\n"
     )
     print(table(results))
     print("\nPeak RSS per worker (VmHWM):")
     for mode, workers in bench.memory.items():
-        print(f"  {mode:8} " + ", ".join(f"{w['peak_mb']:.0f} MB" for w in workers))
+        print(f"  {mode:9} " + ", ".join(f"{w['peak_mb']:.0f} MB" for w in workers))
+    checks = verdicts(results, bench.memory)
+    print("\nTargets (the issue's, read against the uncached run):")
+    for target, figures, met in checks:
+        print(f"  {'met ' if met else 'MISS'}  {target}: {figures}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"{started:%Y%m%d-%H%M%S}.json"
     report = {
@@ -505,6 +554,7 @@ def main() -> int:
         "archive": info,
         "results": [asdict(r) for r in results],
         "workers_memory": bench.memory,
+        "targets": [{"target": t, "figures": f, "met": m} for t, f, m in checks],
         "explain": plans,
     }
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
