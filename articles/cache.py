@@ -1,10 +1,11 @@
 """The site-wide context (settings, social links, navigation) read once and kept in the cache."""
 
 import contextlib
+import time
 
 from django.core.cache import cache
 
-SITE_CONTEXT_KEY = "site-context:v1"
+SITE_CONTEXT_KEY = "site-context:v2"
 
 
 def invalidate_site_context():
@@ -24,6 +25,8 @@ def site_context():
         return cached
     settings_row = SiteSettings.objects.prefetch_related("social_links").filter(pk=1).first()
     value = {
+        # Tells the header and footer rendered from an older value (templatetags chrome) apart.
+        "version": time.time_ns(),
         "outlet_name": settings_row.outlet_name if settings_row else "Newsroom",
         "tagline": settings_row.tagline if settings_row else "",
         "description": settings_row.description if settings_row else "",

@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from .cache import site_context
 
 
 def site(request):
-    return {"site": site_context(), "SITE_URL": settings.SITE_URL}
+    # Lazy: a view that read the site context with its own fragments passes it, and this is never read.
+    return {"site": SimpleLazyObject(site_context), "SITE_URL": settings.SITE_URL}

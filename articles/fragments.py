@@ -35,22 +35,24 @@ def stamp(article) -> float:
     return article.updated_at.timestamp()
 
 
-def lookup(stamps: dict[str, float]) -> tuple[int | None, dict]:
-    """(shared generation, {key: value}) for the keys whose stored stamp is `stamps[key]`.
+def lookup(stamps: dict[str, float], *, also: tuple[str, ...] = ()) -> tuple[int | None, dict]:
+    """(shared generation, {key: value}) for the keys whose stored stamp is `stamps[key]`, plus the
+    plain cache entries `also` names that are there (read in the same round trip).
 
     The generation is None when nothing may be stored (cache off or down).
     """
     if not enabled():
         return None, {}
-    found = pagecache.cache_call("get_many", [SHARED_KEY, *stamps])
+    found = pagecache.cache_call("get_many", [SHARED_KEY, *stamps, *also])
     if found is None:
         return None, {}
+    plain = {key: found.pop(key) for key in also if key in found}
     shared = found.pop(SHARED_KEY, None)
     if shared is None:
         # Lost or never set: start a generation no stored fragment can carry.
         pagecache.cache_call("add", SHARED_KEY, time.time_ns(), None)
-        return pagecache.cache_call("get", SHARED_KEY), {}
-    return shared, {
+        return pagecache.cache_call("get", SHARED_KEY), plain
+    return shared, plain | {
         key: value for key, (gen, at, value) in found.items() if gen == shared and at == stamps.get(key)
     }
 

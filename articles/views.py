@@ -11,7 +11,7 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from . import fragments, search, workflow
-from .cache import site_context
+from .cache import SITE_CONTEXT_KEY, site_context
 from .models import (
     Article,
     ArticleAuthor,
@@ -193,7 +193,8 @@ def _render_article(request, row: dict, *, is_preview: bool):
     stamps = fragments.card_stamps(card_items)
     if not is_preview:
         stamps[story_key] = row["updated_at"].timestamp()
-    shared, hits = fragments.lookup(stamps)
+    shared, hits = fragments.lookup(stamps, also=(SITE_CONTEXT_KEY,))
+    site = hits.pop(SITE_CONTEXT_KEY, None) or site_context()
     parts = hits.get(story_key)
     article = None
     if parts is None:
@@ -210,6 +211,7 @@ def _render_article(request, row: dict, *, is_preview: bool):
             "related": fragments.cards(card_items, load=_listing_cards, found=(shared, hits)),
             "is_preview": is_preview,
             "current_section": parts["current_section"],
+            "site": site,
         },
     )
     if is_preview:
@@ -252,6 +254,12 @@ class ArticleListView(ListView):
 
 
 class SectionView(ArticleListView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The navigation marks the top-level section a reader is in.
+        context["current_section"] = (self.listing.parent or self.listing).slug
+        return context
+
     def get_queryset(self):
         self.listing = get_object_or_404(Section.objects.select_related("parent"), slug=self.kwargs["slug"])
         self.heading = self.listing.name
