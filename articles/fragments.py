@@ -15,16 +15,24 @@ FRAGMENT_CACHE_SECONDS = 0, or the cache down, every piece is rendered.
 """
 
 import contextlib
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from . import pagecache
+from .cache import site_context
+from .models import Article, ArticleAuthor, ArticleSource, GalleryItem
+from .structured import article_json_ld
+from .templatetags.newsroom import json_ld_payload
 
 SHARED_KEY = "fragments:shared"
+
+log = logging.getLogger(__name__)
 
 
 def enabled() -> bool:
@@ -70,6 +78,60 @@ def bump_shared() -> None:
     # Not set (ValueError): the next lookup starts a generation. Cache down: nothing was stored meanwhile.
     with contextlib.suppress(Exception):
         cache.incr(SHARED_KEY)
+
+
+# --- A story's own markup -----------------------------------------------------------------------------
+
+
+def story_key(article_id: int) -> str:
+    return f"frag:story:{article_id}"
+
+
+def detail_queryset():
+    """A story with everything its page shows, in six queries."""
+    return Article.objects.select_related(
+        "section", "section__parent", "lead_photo", "lead_photo__credit_source"
+    ).prefetch_related(
+        Prefetch("articleauthor_set", queryset=ArticleAuthor.objects.select_related("author")),
+        Prefetch("articlesource_set", queryset=ArticleSource.objects.select_related("source")),
+        "tags",
+        "corrections",
+        Prefetch(
+            "gallery_items", queryset=GalleryItem.objects.select_related("photo", "photo__credit_source")
+        ),
+    )
+
+
+def story_parts(article) -> dict:
+    """Everything on the article page that depends on the story alone (and the site's settings)."""
+    context = {"article": article, "SITE_URL": settings.SITE_URL}
+    return {
+        "title": article.seo_title or article.headline,
+        "description": article.meta_description or article.standfirst or article.headline,
+        "path": article.get_absolute_url(),
+        "og": render_to_string("includes/story_head.html", context),
+        "story": render_to_string("includes/story.html", context),
+        "json_ld": json_ld_payload(article_json_ld(article, site_context())),
+        "current_section": (article.section.parent or article.section).slug,
+    }
+
+
+def prerender(article_id: int) -> None:
+    """Render and keep a live story's markup as soon as it is saved.
+
+    When a story breaks, its first readers arrive together: without this, each worker that meets the
+    missing fragment renders it at once. Called after the commit, off the editor's transaction.
+    """
+    if not enabled():
+        return
+    try:
+        article = detail_queryset().published().filter(pk=article_id).first()
+        if article is None:
+            return
+        shared, _ = lookup({})
+        store(shared, {story_key(article.pk): (stamp(article), story_parts(article))})
+    except Exception:  # noqa: BLE001 - the save is committed; the first reader renders it instead
+        log.exception("could not pre-render story %s", article_id)
 
 
 # --- Cards --------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Side effects that must follow a row wherever it is saved or deleted from."""
 
+import functools
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -69,6 +71,14 @@ def shared_content_changed(sender, instance=None, created=False, **kwargs):
 for _model in SHARED_FRAGMENT_MODELS:
     post_save.connect(shared_content_changed, sender=_model, dispatch_uid=f"frag-save-{_model.__name__}")
     post_delete.connect(shared_content_changed, sender=_model, dispatch_uid=f"frag-del-{_model.__name__}")
+
+
+@receiver(post_save)
+def prerender_story(sender, instance, **kwargs):
+    # No sender filter: proxies of Article (the trash) send their own class. The admin saves the story
+    # with its inlines in one transaction, so its markup is rendered once, from what was committed.
+    if isinstance(instance, Article):
+        transaction.on_commit(functools.partial(fragments.prerender, instance.pk))
 
 
 @receiver([post_save, post_delete], sender=ArticleAuthor)

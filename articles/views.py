@@ -1,11 +1,9 @@
-from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.generic import ListView
 from taggit.models import Tag
@@ -14,17 +12,13 @@ from . import fragments, search, workflow
 from .cache import SITE_CONTEXT_KEY, site_context
 from .models import (
     Article,
-    ArticleAuthor,
-    ArticleSource,
     Author,
     Correction,
-    GalleryItem,
     Section,
     SlugRedirect,
 )
 from .related import related as related_stories
-from .structured import article_json_ld, home_json_ld
-from .templatetags.newsroom import json_ld_payload
+from .structured import home_json_ld
 
 PAGE_SIZE = 20
 HOME_PER_SECTION = 4
@@ -93,20 +87,6 @@ def _listing_cards(ids):
     return Article.objects.published().for_listing().in_bulk(ids)
 
 
-def _detail_queryset():
-    return Article.objects.select_related(
-        "section", "section__parent", "lead_photo", "lead_photo__credit_source"
-    ).prefetch_related(
-        Prefetch("articleauthor_set", queryset=ArticleAuthor.objects.select_related("author")),
-        Prefetch("articlesource_set", queryset=ArticleSource.objects.select_related("source")),
-        "tags",
-        "corrections",
-        Prefetch(
-            "gallery_items", queryset=GalleryItem.objects.select_related("photo", "photo__credit_source")
-        ),
-    )
-
-
 ROUTE_FIELDS = ("pk", "status", "published_at", "updated_at", "section_id", "section__slug", "tag_ids")
 
 
@@ -167,20 +147,6 @@ def preview(request, token):
     return _render_article(request, row, is_preview=True)
 
 
-def _story_parts(article) -> dict:
-    """Everything on the article page that depends on the story alone (and the site's settings)."""
-    context = {"article": article, "SITE_URL": settings.SITE_URL}
-    return {
-        "title": article.seo_title or article.headline,
-        "description": article.meta_description or article.standfirst or article.headline,
-        "path": article.get_absolute_url(),
-        "og": render_to_string("includes/story_head.html", context),
-        "story": render_to_string("includes/story.html", context),
-        "json_ld": json_ld_payload(article_json_ld(article, site_context())),
-        "current_section": (article.section.parent or article.section).slug,
-    }
-
-
 def _render_article(request, row: dict, *, is_preview: bool):
     """The article page from its stored fragments, rendering (and, for a live story, keeping) what is
     missing. A preview is always rendered afresh and never kept."""
@@ -189,7 +155,7 @@ def _render_article(request, row: dict, *, is_preview: bool):
         article_id=pk, published_at=row["published_at"], section_id=row["section_id"], tag_ids=row["tag_ids"]
     )
     card_items = [(item, fragments.card_options(compact=True, lazy=True)) for item in related]
-    story_key = f"frag:story:{pk}"
+    story_key = fragments.story_key(pk)
     stamps = fragments.card_stamps(card_items)
     if not is_preview:
         stamps[story_key] = row["updated_at"].timestamp()
@@ -198,8 +164,8 @@ def _render_article(request, row: dict, *, is_preview: bool):
     parts = hits.get(story_key)
     article = None
     if parts is None:
-        article = _detail_queryset().get(pk=pk)
-        parts = _story_parts(article)
+        article = fragments.detail_queryset().get(pk=pk)
+        parts = fragments.story_parts(article)
         if not is_preview:
             fragments.store(shared, {story_key: (fragments.stamp(article), parts)})
     response = render(

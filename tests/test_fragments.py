@@ -196,3 +196,32 @@ def test_pages_render_with_the_cache_down(client, story):
             response = client.get(url)
             assert response.status_code == 200
             assert "Harbour reopens" in response.content.decode()
+
+
+def test_a_published_story_is_rendered_before_its_first_reader(
+    client, make_article, editor, commit, django_assert_max_num_queries
+):
+    draft = make_article(headline="Breaking: bridge closed", status=Article.Status.DRAFT)
+    commit(lambda: workflow.publish(article=draft, user=editor))
+    assert cache.get(f"frag:story:{draft.pk}") is not None
+    # Its first reader reads the routing query and the related stories' window, nothing of the story.
+    with django_assert_max_num_queries(2):
+        assert "Breaking: bridge closed" in client.get(draft.get_absolute_url()).content.decode()
+
+
+def test_a_draft_is_never_rendered_ahead(make_article, commit):
+    draft = make_article(headline="Not yet", status=Article.Status.DRAFT)
+    commit(lambda: draft.save())
+    assert cache.get(f"frag:story:{draft.pk}") is None
+
+
+def test_a_failed_prerender_leaves_the_publish_done(make_article, editor, commit, monkeypatch, caplog):
+    def broken(article):
+        raise RuntimeError("template exploded")
+
+    monkeypatch.setattr(fragments, "story_parts", broken)
+    draft = make_article(headline="Still published", status=Article.Status.DRAFT)
+    commit(lambda: workflow.publish(article=draft, user=editor))
+    draft.refresh_from_db()
+    assert draft.is_live
+    assert "could not pre-render story" in caplog.text
