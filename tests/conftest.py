@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -36,6 +37,18 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run func(**kwargs) in a transaction, then the on-commit hooks (cache invalidation, fragments) that a
+    real commit runs: the test transaction itself never commits."""
+
+    def run(func, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            return func(**kwargs)
+
+    return run
 
 
 def image_bytes(fmt="JPEG", size=(800, 600), color=(120, 60, 30), **save_kwargs) -> bytes:

@@ -1,20 +1,10 @@
 """The site's header and footer, rendered once per version of the site's settings and current section."""
 
 import pytest
-from django.db import transaction
 
 from articles.models import Section, SiteSettings, SocialLink
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(func):
-        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            return func()
-
-    return run
 
 
 def header(client, url="/"):

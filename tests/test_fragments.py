@@ -27,17 +27,6 @@ def fragments_on(settings):
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a change and the on-commit hooks that a real commit would run."""
-
-    def run(func):
-        with django_capture_on_commit_callbacks(execute=True):
-            return func()
-
-    return run
-
-
-@pytest.fixture
 def story(make_article, make_photo, make_author, make_source):
     return make_article(
         headline="Harbour reopens",

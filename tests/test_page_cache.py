@@ -19,17 +19,6 @@ def page_cache_on(settings):
     pagecache._outage_until = 0.0
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run the on-commit hooks (cache invalidation) that a real transaction commit would run."""
-
-    def run(func, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return func(**kwargs)
-
-    return run
-
-
 def test_second_anonymous_request_is_a_cache_hit(client, make_article):
     make_article(headline="Cached story")
     first, second = client.get("/"), client.get("/")
