@@ -115,6 +115,13 @@ class Section(models.Model):
     def __str__(self):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Moved under another parent (or out from under one): its stories follow it.
+        Article.objects.filter(section=self).exclude(top_section_id=self.parent_id or self.pk).update(
+            top_section_id=self.parent_id or self.pk
+        )
+
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
@@ -304,6 +311,11 @@ class Article(models.Model):
     )
     body = ProseEditorField(config={"extensions": BODY_EDITOR_EXTENSIONS}, sanitize=sanitize_html, blank=True)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    # The section's parent, or the section itself: a top-level section's page (its sub-sections included)
+    # then reads one range of one index however deep the page, where a list of sections cannot.
+    top_section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="+", null=True, editable=False, db_index=False
+    )
     authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles", blank=True)
     sources = models.ManyToManyField(
         Source,
@@ -380,6 +392,11 @@ class Article(models.Model):
             models.Index(
                 fields=["-published_at", "-id"], name="article_live_idx", condition=Q(deleted_at__isnull=True)
             ),
+            models.Index(
+                fields=["top_section", "-published_at", "-id"],
+                name="article_top_section_pub_idx",
+                condition=Q(status="published", deleted_at__isnull=True),
+            ),
             # Deep listing pages read ids (and the section) from the index alone.
             models.Index(
                 fields=["-published_at", "-id"],
@@ -407,6 +424,8 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        if self.section_id:
+            self.top_section_id = self.section.parent_id or self.section_id
         self.headline = clean_text(self.headline)
         self.standfirst = clean_text(self.standfirst)
         self.body = sanitize_html(self.body)

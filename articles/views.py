@@ -1,7 +1,5 @@
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
-from django.db.models import F
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,9 +27,7 @@ def home(request):
     latest = list(published[:9])
     sections = {s.pk: s for s in Section.objects.filter(parent__isnull=True, show_in_nav=True)}
     picks = _newest_per_section(list(sections), exclude=[a.pk for a in latest[:1]])
-    by_id = published.annotate(top_section=Coalesce(F("section__parent_id"), F("section_id"))).in_bulk(
-        [pk for _, pk in picks]
-    )
+    by_id = published.in_bulk([pk for _, pk in picks])
     grouped = {pk: [] for pk in sections}
     for section_id, article_id in picks:
         if article_id in by_id:
@@ -58,8 +54,8 @@ def home(request):
 def _newest_per_section(section_ids: list[int], *, exclude: list[int]) -> list[tuple[int, int]]:
     """(top-level section, story) ids: each section's newest stories, its sub-sections' included.
 
-    One query whatever the number of sections: a LATERAL join reads a few rows of the section index per
-    section, where a window over every published story would sort the whole archive.
+    One query whatever the number of sections: a LATERAL join reads a few rows of the top-section index
+    per section, where a window over every published story would sort the whole archive.
     """
     if not section_ids:
         return []
@@ -68,9 +64,7 @@ def _newest_per_section(section_ids: list[int], *, exclude: list[int]) -> list[t
         FROM unnest(%(sections)s::bigint[]) AS s(id)
         CROSS JOIN LATERAL (
             SELECT a.id FROM articles_article a
-            WHERE a.section_id IN (
-                SELECT c.id FROM articles_section c WHERE c.id = s.id OR c.parent_id = s.id
-            )
+            WHERE a.top_section_id = s.id
               AND a.status = 'published' AND a.deleted_at IS NULL AND a.published_at <= %(now)s
               AND NOT (a.id = ANY(%(exclude)s::bigint[]))
             ORDER BY a.published_at DESC, a.id DESC
@@ -229,9 +223,10 @@ class SectionView(ArticleListView):
     def get_queryset(self):
         self.listing = get_object_or_404(Section.objects.select_related("parent"), slug=self.kwargs["slug"])
         self.heading = self.listing.name
-        # Ids, not a join on the parent: the filter then matches the covering index.
-        section_ids = [self.listing.pk, *self.listing.children.values_list("pk", flat=True)]
-        return self.published().filter(section_id__in=section_ids)
+        if self.listing.parent_id:
+            return self.published().filter(section=self.listing)
+        # A top-level section lists its sub-sections' stories too: one range of one index.
+        return self.published().filter(top_section=self.listing)
 
 
 class TagView(ArticleListView):

@@ -139,3 +139,27 @@ def test_related_articles_share_tags(client, make_article):
     make_article(headline="Also about Crimea", tags=["Crimea"])
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Related stories" in html and "Also about Crimea" in html
+
+
+def test_a_section_moved_under_another_parent_takes_its_stories_along(
+    client, section, make_section, make_article
+):
+    world, regions = section, make_section(name="Regions", slug="regions")
+    europe = make_section(name="Europe", slug="europe", parent=world)
+    make_article(section=europe, headline="Border talks resume")
+    assert "Border talks resume" in client.get("/world/").content.decode()
+    europe.parent = regions
+    europe.save()
+    assert "Border talks resume" not in client.get("/world/").content.decode()
+    assert "Border talks resume" in client.get("/regions/").content.decode()
+    assert "Border talks resume" in client.get("/").content.decode()
+
+
+def test_a_story_moved_to_another_section_is_listed_there(client, section, make_section, make_article):
+    world, sport = section, make_section(name="Sport", slug="sport")
+    football = make_section(name="Football", slug="football", parent=sport)
+    story = make_article(section=world, headline="Cup final moved")
+    story.section = football
+    story.save()
+    assert "Cup final moved" in client.get("/sport/").content.decode()
+    assert "Cup final moved" not in client.get("/world/").content.decode()

@@ -482,7 +482,11 @@ class Command(BaseCommand):
             weighted("a.headline", "A"), weighted("a.standfirst", "B"), weighted("a.tag_names", "B"),
             "b.vector", weighted("concat_ws(' ', s.name, parent.name)", "D"),
         ])  # fmt: skip
-        computed = {"body": "b.body", "search_vector": document}
+        computed = {
+            "body": "b.body",
+            "search_vector": document,
+            "top_section_id": "coalesce(s.parent_id, s.id)",
+        }
         fields = [f.column for f in Article._meta.concrete_fields]
         raw.execute(
             f"INSERT INTO articles_article ({', '.join(f'"{c}"' for c in fields)}) "
