@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, SiteSettings, SocialLink
@@ -87,7 +89,30 @@ def test_listings_are_paginated_newest_first(client, make_article):
     assert page1.index("Story 00") < page1.index("Story 01")
 
 
-@pytest.mark.parametrize("page", ["0", "3", "abc", "-1", "99999999999999999999", "1.5"])
+@pytest.mark.parametrize("url", ["/world/", "/tag/harbour/", "/author/jo/"])
+def test_older_link_only_while_older_stories_exist(client, make_article, make_author, url):
+    author = make_author(slug="jo")
+    for i in range(40):  # exactly two pages
+        make_article(tags=["Harbour"], authors=[author], published_at=timezone.now() - timedelta(hours=i))
+    page1 = client.get(url).content.decode()
+    page2 = client.get(url, {"page": 2}).content.decode()
+    assert 'rel="next"' in page1 and 'rel="prev"' not in page1
+    assert 'rel="next"' not in page2 and 'rel="prev"' in page2
+    assert "Page 2" in page2
+    assert client.get(url, {"page": 3}).status_code == 404
+
+
+def test_listings_never_count_their_stories(client, make_article):
+    for _ in range(30):
+        make_article(tags=["Harbour"])
+    client.get("/")
+    for url in ("/world/", "/tag/harbour/", "/world/?page=2"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+
+
+@pytest.mark.parametrize("page", ["0", "3", "abc", "-1", "99999999999999999999", "100001", "1.5"])
 def test_bad_page_number_is_404(client, make_article, page):
     make_article()
     assert client.get("/world/", {"page": page}).status_code == 404
