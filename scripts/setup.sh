@@ -128,7 +128,9 @@ if [ -z "${REDIS_URL:-}" ]; then
     if command -v redis-cli >/dev/null && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 \
         && command -v redis-server >/dev/null; then
         say "starting Redis"
+        # A cache only: when full it drops the least recently used keys, which pages re-render.
         redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+            --maxmemory 256mb --maxmemory-policy allkeys-lru \
             --dir "$STATE" --logfile "$STATE/redis.log" >/dev/null || true
         sleep 0.3
     fi

@@ -188,7 +188,9 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL
 # for the same reason.
 # How long the tag and author sitemaps may lag behind a publish (their list reads every tag link).
 LISTING_SITEMAP_SECONDS = int(os.environ.get("LISTING_SITEMAP_SECONDS", "600"))
-FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "86400" if REDIS_URL else "0"))
+# An hour keeps the stories being read; a crawler walking the archive does not keep every story's
+# markup (about 12 KB each) for a day.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600" if REDIS_URL else "0"))
 # A CDN in front may keep pages this long, then serve them stale while it refetches.
 CDN_CACHE_SECONDS = int(os.environ.get("CDN_CACHE_SECONDS", "1"))
 CDN_STALE_SECONDS = int(os.environ.get("CDN_STALE_SECONDS", "30"))
