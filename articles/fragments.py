@@ -102,7 +102,7 @@ def detail_queryset():
     )
 
 
-def story_parts(article) -> dict:
+def story_parts(article, site: dict) -> dict:
     """Everything on the article page that depends on the story alone (and the site's settings)."""
     context = {"article": article, "SITE_URL": settings.SITE_URL}
     return {
@@ -111,7 +111,7 @@ def story_parts(article) -> dict:
         "path": article.get_absolute_url(),
         "og": render_to_string("includes/story_head.html", context),
         "story": render_to_string("includes/story.html", context),
-        "json_ld": json_ld_payload(article_json_ld(article, site_context())),
+        "json_ld": json_ld_payload(article_json_ld(article, site)),
         "current_section": (article.section.parent or article.section).slug,
     }
 
@@ -129,7 +129,7 @@ def prerender(article_id: int) -> None:
         if article is None:
             return
         shared, _ = lookup({})
-        store(shared, {story_key(article.pk): (stamp(article), story_parts(article))})
+        store(shared, {story_key(article.pk): (stamp(article), story_parts(article, site_context()))})
     except Exception:  # noqa: BLE001 - the save is committed; the first reader renders it instead
         log.exception("could not pre-render story %s", article_id)
 

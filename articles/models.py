@@ -116,14 +116,22 @@ class Section(models.Model):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
     def save(self, *args, **kwargs):
+        moved = self.pk is not None and getattr(self, "_loaded_parent_id", self.parent_id) != self.parent_id
         super().save(*args, **kwargs)
-        # Moved under another parent (or out from under one): its stories follow it.
-        Article.objects.filter(section=self).exclude(top_section_id=self.parent_id or self.pk).update(
-            top_section_id=self.parent_id or self.pk
-        )
+        if moved:
+            # Under another parent (or out from under one): its stories follow it. Only then: reordering
+            # the navigation saves every section.
+            Article.objects.filter(section=self).update(top_section_id=self.parent_id or self.pk)
+        self._loaded_parent_id = self.parent_id
 
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        instance._loaded_parent_id = instance.__dict__.get("parent_id")
+        return instance
 
     def clean(self):
         if self.slug in RESERVED_SLUGS:

@@ -159,7 +159,7 @@ def _render_article(request, row: dict, *, is_preview: bool):
     article = None
     if parts is None:
         article = fragments.detail_queryset().get(pk=pk)
-        parts = fragments.story_parts(article)
+        parts = fragments.story_parts(article, site)
         if not is_preview:
             fragments.store(shared, {story_key: (fragments.stamp(article), parts)})
     response = render(

@@ -205,7 +205,7 @@ def test_a_draft_is_never_rendered_ahead(make_article, commit):
 
 
 def test_a_failed_prerender_leaves_the_publish_done(make_article, editor, commit, monkeypatch, caplog):
-    def broken(article):
+    def broken(article, site):
         raise RuntimeError("template exploded")
 
     monkeypatch.setattr(fragments, "story_parts", broken)

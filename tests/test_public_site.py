@@ -188,3 +188,12 @@ def test_a_story_moved_to_another_section_is_listed_there(client, section, make_
     story.save()
     assert "Cup final moved" in client.get("/sport/").content.decode()
     assert "Cup final moved" not in client.get("/world/").content.decode()
+
+
+def test_reordering_a_section_leaves_its_stories_alone(section, make_article):
+    make_article(section=section)
+    section.refresh_from_db()
+    section.order = 5
+    with CaptureQueriesContext(connection) as queries:
+        section.save()
+    assert not [q["sql"] for q in queries if q["sql"].startswith('UPDATE "articles_article"')]
