@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from .photos.renditions import srcset
 from .sanitize import clean_text, sanitize_html
 
 # What the editor offers; sanitize_html is the server-side allowlist that matches it.
@@ -270,8 +271,6 @@ class Photo(models.Model):
 
     def get_absolute_url(self):
         # Originals stay private (they may carry GPS); the public face is the largest rendition.
-        from .images import srcset
-
         renditions = srcset(self)
         return renditions[-1].url if renditions else ""
 
@@ -280,14 +279,55 @@ class Photo(models.Model):
         return self.credit_source.name if self.credit_source_id else self.credit_text
 
 
+# --- The one publication rule ---------------------------------------------------------------------
+# A story is readable when its status is published, its publish time has come and it is not in the trash.
+# The QuerySet method, the Q and the SQL below are the same rule for the ORM, for a related lookup
+# ("article__"), and for hand-written SQL; Article.readable is it for one row already read.
+
+
+def published_q(at=None, *, prefix: str = "") -> Q:
+    return Q(
+        **{
+            f"{prefix}status": "published",
+            f"{prefix}deleted_at__isnull": True,
+            f"{prefix}published_at__lte": at or timezone.now(),
+        }
+    )
+
+
+def published_sql(alias: str, at_param: str) -> str:
+    """The rule as SQL over `alias`, comparing with the named parameter `at_param` (the time)."""
+    return (
+        f"{alias}.status = 'published' AND {alias}.deleted_at IS NULL "
+        f"AND {alias}.published_at <= %({at_param})s"
+    )
+
+
+def section_q(section, *, prefix: str = "") -> Q:
+    """A section's stories: a top-level section's include its sub-sections' (the section page, its feed,
+    search and sitemap alike). For a Section row, the one indexed column that answers; for an OuterRef,
+    either column."""
+    if isinstance(section, models.Model):
+        field = "section" if section.parent_id else "top_section"
+        return Q(**{f"{prefix}{field}": section})
+    return Q(**{f"{prefix}section": section}) | Q(**{f"{prefix}top_section": section})
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self):
         """Not in the trash."""
         return self.filter(deleted_at__isnull=True)
 
     def published(self, at=None):
-        """The one publication rule: published status, publish time reached, not trashed."""
-        return self.live().filter(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
+        """Readers see these: the publication rule."""
+        return self.filter(published_q(at))
+
+    def scheduled(self):
+        """Published status with a publish time still to come: they go live by themselves."""
+        return self.live().filter(status="published", published_at__gt=timezone.now())
+
+    def in_section(self, section):
+        return self.filter(section_q(section))
 
     def for_listing(self):
         """What a card needs, in a constant number of queries."""
@@ -456,11 +496,7 @@ class Article(models.Model):
 
     @property
     def is_scheduled(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > timezone.now()
-        )
+        return self.status == "published" and self.published_at is not None and not self.is_live
 
     @property
     def is_live(self) -> bool:
@@ -470,7 +506,7 @@ class Article(models.Model):
     def readable(cls, *, status, published_at, deleted_at) -> bool:
         """published() for one row already read (the article page reads only a few columns)."""
         return (
-            status == cls.Status.PUBLISHED
+            status == "published"
             and deleted_at is None
             and published_at is not None
             and published_at <= timezone.now()

@@ -147,7 +147,7 @@ def search_articles(query: SearchQuery, *, section=None, date_from=None, date_to
     """
     matches = Article.objects.published().filter(search_vector=query)
     if section is not None:
-        matches = matches.filter(Q(section=section) | Q(section__parent=section))
+        matches = matches.in_section(section)
     if date_from:
         matches = matches.filter(published_at__gte=_day_start(date_from))
     if date_to:
@@ -364,7 +364,7 @@ def article_content_type_id() -> int:
 
 def update_for_section(section) -> int:
     """After a rename: the section's stories and its sub-sections' (they answer to its name too)."""
-    ids = Article.objects.filter(Q(section=section) | Q(section__parent=section)).values_list("pk", flat=True)
+    ids = Article.objects.in_section(section).values_list("pk", flat=True)
     return update_search_vectors(list(ids))
 
 

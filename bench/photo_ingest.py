@@ -65,8 +65,8 @@ def ingest(source: Path, *, media_root: Path) -> int:
     from django.core.files.uploadedfile import TemporaryUploadedFile
     from django.db import transaction
 
-    from articles import services
-    from articles.forms import PhotoForm
+    from articles.admin.forms import PhotoForm
+    from articles.photos import services
 
     # What Django hands the form for an upload over FILE_UPLOAD_MAX_MEMORY_SIZE: a file on disk.
     upload = TemporaryUploadedFile("wire-24mp.jpg", "image/jpeg", source.stat().st_size, None)

@@ -292,9 +292,9 @@ def discover() -> list[Target]:
     from django.db.models.functions import Coalesce
     from taggit.models import TaggedItem
 
-    from articles import views
-    from articles.management.commands.seed_archive import ABSENT_WORD, COMMON_WORD, RARE_WORD
     from articles.models import Article, ArticleAuthor, Author, Section
+    from articles.public import views
+    from newsroom.ops.management.commands.seed_archive import ABSENT_WORD, COMMON_WORD, RARE_WORD
 
     published = Article.objects.published()
     article = published.select_related("section").filter(lead_photo__isnull=False).first()
@@ -394,7 +394,7 @@ def clear_cache() -> None:
 def archive() -> dict:
     from django.db import connection
 
-    from articles.management.commands.seed_archive import MARKER_TABLE
+    from newsroom.ops.management.commands.seed_archive import MARKER_TABLE
 
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT version, articles, seconds, seeded_at FROM {MARKER_TABLE}")

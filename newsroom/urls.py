@@ -6,21 +6,21 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.static import serve
 
-from articles import twofactor
+from newsroom.accounts import twofactor
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Newsroom"
 
 # 400, 403 and 404 use Django's handlers with the site's templates; the 500 page avoids the database.
-handler500 = "articles.errors.server_error"
+handler500 = "articles.public.errors.server_error"
 
 urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True)),
     path("admin/2fa/", twofactor.two_factor, name="two_factor"),
     path("admin/", admin.site.urls),
-    path("", include("articles.urls")),
+    path("", include("articles.public.urls")),
 ]
 
 if settings.SERVE_MEDIA:

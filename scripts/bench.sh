@@ -12,7 +12,7 @@ DATABASE_URL="$(python -c 'import os, sys, urllib.parse as u
 p = u.urlsplit(os.environ["DATABASE_URL"]); print(u.urlunsplit(p._replace(path="/" + sys.argv[1])))' \
     "${BENCH_DB_NAME:-newsroom_bench}")"
 export DATABASE_URL
-python -m newsroom.dbcreate
+python -m newsroom.ops.dbcreate
 export MEDIA_ROOT="$ROOT/.state/bench-media"
 # Production settings on plain-HTTP loopback: no TLS to redirect to; a fresh key per run.
 export DJANGO_SETTINGS_MODULE=bench.settings DEBUG=0 SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=127.0.0.1,localhost

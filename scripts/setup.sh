@@ -121,7 +121,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
     fi
 fi
 # Create the database named in DATABASE_URL if it is missing (tests create their own test_ copy).
-python -m newsroom.dbcreate || die "cannot reach or create the database at DATABASE_URL=$DATABASE_URL"
+python -m newsroom.ops.dbcreate || die "cannot reach or create the database at DATABASE_URL=$DATABASE_URL"
 
 # --- Redis (optional: the cache degrades to local memory without it) ----------------------------
 if [ -z "${REDIS_URL:-}" ]; then

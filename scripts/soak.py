@@ -90,7 +90,7 @@ def environment(args) -> dict[str, str]:
 def prepare(env) -> None:
     STATE.mkdir(parents=True, exist_ok=True)
     steps = [
-        ([PYTHON, "-m", "newsroom.dbcreate"], "database"),
+        ([PYTHON, "-m", "newsroom.ops.dbcreate"], "database"),
         ([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], "migrations"),
         ([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], "static files"),
         ([PYTHON, "manage.py", "load_demo"], "demo content"),
@@ -204,8 +204,8 @@ def main() -> int:
     from django.utils.text import slugify
     from taggit.models import Tag
 
-    from articles import workflow
     from articles.models import Article, Author, Section
+    from articles.publishing import workflow
 
     editor_user = get_user_model().objects.get(username="editor")
     sections = list(Section.objects.all())

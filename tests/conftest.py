@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
-from articles import services
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -21,6 +20,7 @@ from articles.models import (
     Section,
     Source,
 )
+from articles.photos import services
 
 _seq = itertools.count(1)
 

@@ -14,8 +14,8 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from taggit.models import TaggedItem
 
-from articles import images, services
 from articles.models import Article, ArticleAuthor, ArticleSource, Photo, Revision, Transition
+from articles.photos import renditions, services
 from tests.conftest import image_bytes, upload
 from tests.htmlscan import form_fields
 
@@ -40,12 +40,12 @@ def break_renditions(monkeypatch) -> list[str]:
     written = []
 
     def half_then_fail(photo):
-        base = images.rendition_dir(photo)
+        base = renditions.rendition_dir(photo)
         for name in ("original-320.jpg", "original-320.webp", "16x9-640.jpg"):
             written.append(default_storage.save(str(base / name), ContentFile(b"partial rendition")))
         raise DiskFull(28, "No space left on device")
 
-    monkeypatch.setattr(images, "make_renditions", half_then_fail)
+    monkeypatch.setattr(renditions, "make_renditions", half_then_fail)
     return written
 
 

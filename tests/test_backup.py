@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from taggit.models import Tag
 
-from articles.backups import MANIFEST
 from articles.models import Article, Author, Photo, Section
+from newsroom.ops.backups import MANIFEST
 
 # pg_dump reads the database from outside this process: the test's writes must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import path, reverse
 
-from articles.cache import SITE_CONTEXT_KEY, site_context
+from articles.caching.site import SITE_CONTEXT_KEY, site_context
 from articles.models import Article, SiteSettings
 from newsroom.urls import handler500  # noqa: F401 - this module is the URLconf of the 500 tests
 from newsroom.urls import urlpatterns as site_urlpatterns

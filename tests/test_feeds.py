@@ -6,8 +6,8 @@ import feedparser
 import pytest
 from django.utils import timezone
 
-from articles import feeds
 from articles.models import Article, Correction
+from articles.public import feeds
 
 pytestmark = pytest.mark.django_db
 

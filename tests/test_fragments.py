@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from taggit.models import Tag
 
-from articles import fragments, pagecache, workflow
+from articles.caching import fragments, store
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -14,6 +14,8 @@ from articles.models import (
     GalleryItem,
     SiteSettings,
 )
+from articles.public import render
+from articles.publishing import preview, workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +23,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fragments_on(settings):
     settings.FRAGMENT_CACHE_SECONDS = 300
-    pagecache._outage_until = 0.0
+    store._outage_until = 0.0
     yield
-    pagecache._outage_until = 0.0
+    store._outage_until = 0.0
 
 
 @pytest.fixture
@@ -159,7 +161,7 @@ def test_a_preview_is_never_stored(client, make_article, editor):
     draft = make_article(headline="Secret draft", status=Article.Status.DRAFT)
     client.force_login(editor)
     assert "Secret draft" in client.get(draft.get_absolute_url()).content.decode()
-    assert "Secret draft" in client.get(f"/preview/{workflow.preview_token(draft)}/").content.decode()
+    assert "Secret draft" in client.get(f"/preview/{preview.preview_token(draft)}/").content.decode()
     assert cache.get(f"frag:story:{draft.pk}") is None
 
 
@@ -208,7 +210,7 @@ def test_a_failed_prerender_leaves_the_publish_done(make_article, editor, commit
     def broken(article, site):
         raise RuntimeError("template exploded")
 
-    monkeypatch.setattr(fragments, "story_parts", broken)
+    monkeypatch.setattr(render, "story_parts", broken)
     draft = make_article(headline="Still published", status=Article.Status.DRAFT)
     commit(lambda: workflow.publish(article=draft, user=editor))
     draft.refresh_from_db()

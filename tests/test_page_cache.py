@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles import pagecache, workflow
+from articles.caching import pagecache, store
 from articles.models import Article
+from articles.publishing import preview as previews
+from articles.publishing import workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -14,9 +16,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 300
-    pagecache._outage_until = 0.0
+    store._outage_until = 0.0
     yield
-    pagecache._outage_until = 0.0
+    store._outage_until = 0.0
 
 
 def test_second_anonymous_request_is_a_cache_hit(client, make_article):
@@ -92,9 +94,9 @@ def test_a_draft_preview_never_enters_the_cache(client, make_article, editor):
     client.logout()
     client.cookies.clear()
     assert client.get(draft.get_absolute_url()).status_code == 404
-    preview = client.get(f"/preview/{workflow.preview_token(draft)}/")
+    preview = client.get(f"/preview/{previews.preview_token(draft)}/")
     assert "X-Cache" not in preview
-    assert client.get(f"/preview/{workflow.preview_token(draft)}/").get("X-Cache") is None
+    assert client.get(f"/preview/{previews.preview_token(draft)}/").get("X-Cache") is None
 
 
 def test_conditional_get_returns_304(client, make_article):
@@ -117,7 +119,7 @@ def test_pages_are_served_when_the_cache_server_is_down(client, make_article, se
         response = client.get(url)
         assert response.status_code == 200
         assert "Still readable" in response.content.decode()
-    assert pagecache._outage_until > 0
+    assert store._outage_until > 0
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="no Redis server (scripts/setup.sh finds one)")

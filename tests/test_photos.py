@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, features
 
-from articles import images, services
 from articles.models import GalleryItem, Photo
+from articles.photos import renditions, services
+from articles.publishing import workflow
 from tests.conftest import image_bytes, media_files, upload
 from tests.test_admin_editing import photo_post as base_photo_post
 
@@ -117,16 +118,16 @@ def image_errors(response) -> str:
 
 def expected_files(photo) -> list[str]:
     """The original plus every rendition that templates link to: exactly what media/ should hold."""
-    base = images.rendition_dir(photo)
-    names = {photo.image.name, str(base / images.OG_NAME)}
-    for crop in images.CROPS:
-        for stem, _, _ in images.planned_renditions(photo, crop):
-            names |= {str(base / f"{stem}.{ext}") for ext, _, _ in images.FORMATS}
+    base = renditions.rendition_dir(photo)
+    names = {photo.image.name, str(base / renditions.OG_NAME)}
+    for crop in renditions.CROPS:
+        for stem, _, _ in renditions.planned_renditions(photo, crop):
+            names |= {str(base / f"{stem}.{ext}") for ext, _, _ in renditions.FORMATS}
     return sorted(names)
 
 
 def open_rendition(media_root: Path, photo, name: str) -> Image.Image:
-    return Image.open(media_root / images.rendition_dir(photo) / name)
+    return Image.open(media_root / renditions.rendition_dir(photo) / name)
 
 
 def near(pixel, colour, tolerance=40) -> bool:
@@ -385,14 +386,14 @@ def test_overlong_metadata_is_cut_to_fit_rather_than_refused(editor_client):
 
 def test_every_planned_rendition_exists_at_its_stated_size(make_photo, media_root):
     photo = make_photo(image=upload("wide.jpg", image_bytes(size=(2400, 1000))))
-    base = media_root / images.rendition_dir(photo)
-    for crop in images.CROPS:
-        planned = images.planned_renditions(photo, crop)
-        assert planned[-1][1] == min(1920, images._crop_size(2400, 1000, crop)[0])
+    base = media_root / renditions.rendition_dir(photo)
+    for crop in renditions.CROPS:
+        planned = renditions.planned_renditions(photo, crop)
+        assert planned[-1][1] == min(1920, renditions._crop_size(2400, 1000, crop)[0])
         for stem, width, height in planned:
-            for ext, _, _ in images.FORMATS:
+            for ext, _, _ in renditions.FORMATS:
                 assert Image.open(base / f"{stem}.{ext}").size == (width, height)
-    assert Image.open(base / images.OG_NAME).size == images.OG_SIZE
+    assert Image.open(base / renditions.OG_NAME).size == renditions.OG_SIZE
 
 
 def test_crops_keep_the_focal_point_in_frame(make_photo, media_root):
@@ -447,7 +448,7 @@ def test_open_graph_image_is_a_1200_by_630_file(client, make_article, make_photo
 
 def test_publish_problems_names_a_lead_photo_without_credit(make_article, make_photo):
     article = make_article(lead_photo=make_photo(caption="Crowd at the gates"))
-    assert images.publish_problems(article) == [
+    assert workflow.photo_problems(article) == [
         "The lead photo “Crowd at the gates” has no credit: choose a source or type the photographer "
         "in the photo library before publishing."
     ]
@@ -457,7 +458,7 @@ def test_publish_problems_names_a_gallery_photo_without_credit(make_article, mak
     article = make_article(lead_photo=make_photo(credit_source=make_source()))
     GalleryItem.objects.create(article=article, photo=make_photo(credit_text="Jane Roe"), order=0)
     GalleryItem.objects.create(article=article, photo=make_photo(caption="Empty square"), order=1)
-    problems = images.publish_problems(article)
+    problems = workflow.photo_problems(article)
     assert len(problems) == 1
     assert problems[0].startswith("Gallery photo 2 (“Empty square”) has no credit")
 
@@ -465,7 +466,7 @@ def test_publish_problems_names_a_gallery_photo_without_credit(make_article, mak
 def test_publish_problems_is_empty_when_every_photo_is_credited(make_article, make_photo, make_source):
     article = make_article(lead_photo=make_photo(credit_text="Jane Roe"))
     GalleryItem.objects.create(article=article, photo=make_photo(credit_source=make_source()), order=0)
-    assert images.publish_problems(article) == []
+    assert workflow.photo_problems(article) == []
 
 
 # --- Gallery ----------------------------------------------------------------------------------------------
@@ -600,7 +601,7 @@ def test_editing_the_caption_keeps_the_renditions(
     editor_client, make_photo, media_root, django_capture_on_commit_callbacks
 ):
     photo = make_photo()
-    og = media_root / images.rendition_dir(photo) / images.OG_NAME
+    og = media_root / renditions.rendition_dir(photo) / renditions.OG_NAME
     before = og.stat()
     with django_capture_on_commit_callbacks(execute=True):
         editor_client.post(
@@ -707,12 +708,12 @@ def test_replacing_the_file_removes_the_old_original_and_renditions(
 
 def _write_part_then_fail(photo):
     # What a crash midway looks like: some renditions on disk, then an error.
-    default_storage.save(str(images.rendition_dir(photo) / "original-320.jpg"), io.BytesIO(image_bytes()))
+    default_storage.save(str(renditions.rendition_dir(photo) / "original-320.jpg"), io.BytesIO(image_bytes()))
     raise OSError("No space left on device")
 
 
 def test_failed_upload_leaves_no_row_and_no_file(media_root, monkeypatch):
-    monkeypatch.setattr(images, "make_renditions", _write_part_then_fail)
+    monkeypatch.setattr(renditions, "make_renditions", _write_part_then_fail)
     photo = Photo(image=upload("wire.jpg"), alt_text="A picture")
     with pytest.raises(OSError, match="No space"):
         services.save_photo(photo=photo)
@@ -724,7 +725,7 @@ def test_failed_upload_leaves_no_row_and_no_file(media_root, monkeypatch):
 def test_failed_replacement_keeps_the_old_files_and_leaves_no_new_ones(make_photo, media_root, monkeypatch):
     photo = make_photo()
     before = media_files(media_root)
-    monkeypatch.setattr(images, "make_renditions", _write_part_then_fail)
+    monkeypatch.setattr(renditions, "make_renditions", _write_part_then_fail)
     photo.image = upload("replacement.jpg", image_bytes(size=(640, 480)))
     with pytest.raises(OSError):
         services.save_photo(photo=photo)
@@ -735,7 +736,7 @@ def test_failed_replacement_keeps_the_old_files_and_leaves_no_new_ones(make_phot
 def test_failed_focal_change_leaves_no_partial_set(make_photo, media_root, monkeypatch):
     photo = make_photo()
     before = media_files(media_root)
-    monkeypatch.setattr(images, "make_renditions", _write_part_then_fail)
+    monkeypatch.setattr(renditions, "make_renditions", _write_part_then_fail)
     photo.focal_x = 0.2
     with pytest.raises(OSError):
         services.save_photo(photo=photo)

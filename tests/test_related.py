@@ -6,8 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles import pagecache, related, workflow
+from articles.caching import store
 from articles.models import Article
+from articles.public import related
+from articles.publishing import workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_window(monkeypatch):
     monkeypatch.setattr(related, "_shared", (None, []))
-    pagecache._outage_until = 0.0
+    store._outage_until = 0.0
 
 
 def both_ways(story, settings):

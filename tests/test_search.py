@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from taggit.models import Tag
 
-from articles import search, workflow
+from articles import search
 from articles.models import Article
+from articles.publishing import workflow
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import xmlschema
 from django.utils import timezone
 
 from articles.models import Article
-from articles.sitemaps import ArticleSitemap
+from articles.public.sitemaps import ArticleSitemap
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,12 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import workflow
 from articles.models import Article, Correction, Revision, Transition
+from articles.publishing import policy, preview, revisions, workflow
 from tests.test_admin_editing import article_post
 
 pytestmark = pytest.mark.django_db
@@ -90,9 +91,9 @@ def test_reporter_cannot_edit_someone_elses_draft(reporter_client, make_article,
 
 def test_reporter_cannot_unpublish_or_trash(reporter, make_article):
     article = make_article(created_by=reporter)
-    with pytest.raises(workflow.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         workflow.unpublish(article=article, user=reporter)
-    with pytest.raises(workflow.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         workflow.trash(article=article, user=reporter)
     article.refresh_from_db()
     assert article.is_live
@@ -158,7 +159,7 @@ def test_schedule_button_uses_the_publish_time(editor_client, make_article):
 def test_embargoed_story_cannot_be_published_early(editor_client, make_article, editor):
     embargo = timezone.localtime(timezone.now() + timedelta(hours=1)).replace(microsecond=0)
     article = make_article(status=Article.Status.REVIEW, embargo_until=embargo)
-    with pytest.raises(workflow.ValidationError, match="embargoed"):
+    with pytest.raises(ValidationError, match="embargoed"):
         workflow.publish(article=article, user=editor)
     data = edit_post(
         article,
@@ -174,7 +175,7 @@ def test_embargoed_story_cannot_be_published_early(editor_client, make_article, 
 
 def test_story_whose_photo_has_no_credit_cannot_be_published(make_article, make_photo, editor):
     article = make_article(status=Article.Status.DRAFT, lead_photo=make_photo(credit_text=""))
-    with pytest.raises(workflow.ValidationError, match="no credit"):
+    with pytest.raises(ValidationError, match="no credit"):
         workflow.publish(article=article, user=editor)
 
 
@@ -213,7 +214,7 @@ def test_trash_and_restore(editor_client, client, make_article):
 def test_only_administrators_purge_the_trash(client, make_article, editor, administrator):
     article = make_article()
     workflow.trash(article=article, user=editor)
-    with pytest.raises(workflow.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         workflow.purge(article=article, user=editor)
     client.force_login(editor)
     client.post(
@@ -272,7 +273,7 @@ def test_second_save_on_a_stale_form_is_refused_with_a_diff(client, make_article
 
 def test_revisions_diff_and_restore(editor_client, make_article, editor):
     article = make_article(headline="Version one", body="<p>Old words here.</p>", created_by=editor)
-    workflow.record_revision(article=article, user=editor)
+    revisions.record_revision(article=article, user=editor)
     editor_client.post(
         change_url(article), edit_post(article, headline="Version two", body="<p>New words here.</p>")
     )
@@ -295,7 +296,7 @@ def test_revisions_diff_and_restore(editor_client, make_article, editor):
 
 def test_reporter_cannot_restore_a_revision_of_a_published_story(reporter_client, make_article, reporter):
     article = make_article(headline="Live", created_by=reporter)
-    workflow.record_revision(article=article, user=reporter)
+    revisions.record_revision(article=article, user=reporter)
     response = reporter_client.post(reverse("admin:articles_article_revision_restore", args=[article.pk, 1]))
     assert response.status_code == 403
 
@@ -365,7 +366,7 @@ def test_reporter_cannot_add_a_correction(reporter_client, draft):
 
 
 def test_preview_link_shows_a_draft_without_login(client, draft):
-    url = reverse("articles:preview", args=[workflow.preview_token(draft)])
+    url = reverse("articles:preview", args=[preview.preview_token(draft)])
     response = client.get(url)
     assert response.status_code == 200
     assert "Reporter draft" in response.content.decode()
@@ -376,7 +377,7 @@ def test_preview_link_shows_a_draft_without_login(client, draft):
 
 def test_tampered_preview_link_is_refused(client, draft, make_article):
     other = make_article(status=Article.Status.DRAFT, headline="Other draft")
-    token = workflow.preview_token(draft)
+    token = preview.preview_token(draft)
     payload = signing.b64_encode(f'{{"a":{other.pk}}}'.encode()).decode()
     forged = ":".join([payload, *token.split(":")[1:]])
     for bad in [token[:-2] + "xx", forged, "nonsense", signing.dumps({"a": other.pk})]:
@@ -384,8 +385,8 @@ def test_tampered_preview_link_is_refused(client, draft, make_article):
 
 
 def test_expired_preview_link_is_gone(client, draft, monkeypatch):
-    token = workflow.preview_token(draft)
-    later = signing.time.time() + workflow.PREVIEW_LINK_MAX_AGE.total_seconds() + 1
+    token = preview.preview_token(draft)
+    later = signing.time.time() + preview.PREVIEW_LINK_MAX_AGE.total_seconds() + 1
     monkeypatch.setattr(signing.time, "time", lambda: later)
     assert client.get(reverse("articles:preview", args=[token])).status_code == 410
 
@@ -447,4 +448,4 @@ def test_deactivating_a_user_keeps_their_articles_and_bylines(make_article, make
     reporter.save()
     article.refresh_from_db()
     assert article.created_by == reporter and list(article.authors.all()) == [author]
-    assert not workflow.can_edit(reporter, article)
+    assert not policy.can_edit(reporter, article)

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from articles.roles import sync_roles
+    from newsroom.accounts.roles import sync_roles
 
     sync_roles(apps)
 

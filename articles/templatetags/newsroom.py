@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.html import _json_script_escapes, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from .. import images
+from articles.photos import renditions
 
 register = template.Library()
 
@@ -51,10 +51,10 @@ def _sources(image_name, width, height, focal_x, focal_y, crop, media_url):
     shape = SimpleNamespace(
         image=SimpleNamespace(name=image_name), width=width, height=height, focal_x=focal_x, focal_y=focal_y
     )
-    jpeg = images.srcset(shape, crop, "jpg")
+    jpeg = renditions.srcset(shape, crop, "jpg")
     if not jpeg:
         return None
-    webp = images.srcset(shape, crop, "webp")
+    webp = renditions.srcset(shape, crop, "webp")
     return _srcset(webp), _srcset(jpeg), jpeg[min(2, len(jpeg) - 1)]
 
 
@@ -64,7 +64,7 @@ def _srcset(renditions):
 
 @register.filter
 def og_image(photo):
-    return images.og_image(photo) if photo and photo.width else None
+    return renditions.og_image(photo) if photo and photo.width else None
 
 
 def json_ld_payload(data) -> str:

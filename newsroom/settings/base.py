@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "articles",
+    "newsroom.accounts",
+    "newsroom.ops",
 ]
 
 MIDDLEWARE = [
@@ -51,15 +53,15 @@ MIDDLEWARE = [
     # gets these headers, and a cached page is served with a fresh policy instead of replaying its nonce.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "articles.middleware.SecurityHeadersMiddleware",
+    "articles.public.middleware.SecurityHeadersMiddleware",
     # Before sessions and auth: a cache hit costs no database query at all.
-    "articles.pagecache.PageCacheMiddleware",
+    "articles.caching.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "articles.twofactor.TwoFactorMiddleware",
+    "newsroom.accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -79,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "articles.public.context_processors.site",
             ],
         },
     },

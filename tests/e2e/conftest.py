@@ -9,7 +9,7 @@ from django.conf import settings
 from playwright.sync_api import sync_playwright
 
 from articles.models import SiteSettings
-from articles.roles import sync_roles
+from newsroom.accounts.roles import sync_roles
 from tests.e2e.helpers import DESKTOP, PageProblems, Screenshots
 
 CHROMIUM = "/usr/bin/chromium"

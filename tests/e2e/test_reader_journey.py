@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from articles import services
 from articles.models import Article, ArticleAuthor, ArticleSource, Author, Photo, Section, Source
+from articles.photos import services
 from tests.e2e.helpers import (
     DESKTOP,
     PHONE,

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from articles import images
 from articles.models import Photo
+from articles.photos import renditions
 
 
 class Command(BaseCommand):
@@ -13,11 +13,11 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         made = skipped = failed = 0
         for photo in Photo.objects.order_by("pk").iterator():
-            if not force and images.has_renditions(photo):
+            if not force and renditions.has_renditions(photo):
                 skipped += 1
                 continue
             try:
-                images.make_renditions(photo)
+                renditions.make_renditions(photo)
                 made += 1
             except (OSError, ValueError) as exc:
                 failed += 1

@@ -1,0 +1,3 @@
+"""The newsroom's admin, one module per screen."""
+
+from . import articles, photos, taxonomy, trash  # noqa: F401 - registers the screens

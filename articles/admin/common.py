@@ -1,0 +1,61 @@
+"""Pieces every admin screen shares: small thumbnails, compact dates, estimated counts."""
+
+import json
+
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db import connection
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+
+from articles.photos import renditions
+
+
+def thumbnail(photo, width=96):
+    small = renditions.rendition_for_width(photo, width) if photo else None
+    if small is None:
+        return "—"
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="" style="height:auto;max-width:{}px">',
+        small.url,
+        small.width,
+        small.height,
+        width,
+    )
+
+
+def short_datetime(value):
+    """Day and time, which a narrow column may put on two lines; "—" for none.
+
+    A fixed format: Django's localized one costs several times more, and a list shows two dates a row.
+    """
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    day, hour = f"{local:%d %b %Y},", f"{local:%H:%M}"
+    return format_html('<span class="nowrap">{}</span> <span class="nowrap">{}</span>', day, hour)
+
+
+class EstimatedCountPaginator(Paginator):
+    """Exact counts for small lists; the planner's estimate past ESTIMATE_ABOVE rows.
+
+    Counting 100,000 stories on every view of the admin list costs more than the rest of the page, and
+    "about 100,000" serves an editor as well as the exact figure.
+    """
+
+    ESTIMATE_ABOVE = 10_000
+
+    @cached_property
+    def count(self):
+        try:
+            sql, params = self.object_list.query.sql_with_params()
+        except EmptyResultSet:
+            # A filter that can match nothing (an unknown tag): no query to estimate.
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        estimate = int(plan[0]["Plan"]["Plan Rows"])
+        return estimate if estimate > self.ESTIMATE_ABOVE else super().count

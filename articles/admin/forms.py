@@ -1,0 +1,136 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article, Photo, Revision, Source
+from articles.photos import metadata, validation
+from articles.publishing import revisions
+from articles.publishing.diffs import field_diffs
+
+
+class PhotoForm(forms.ModelForm):
+    # A plain file field: validation.validate_image_file judges the content and says what is wrong.
+    image = forms.FileField(
+        help_text=f"{validation.ACCEPTED_NAMES}. Caption, credit and copyright embedded by agencies fill the "
+        "fields you leave empty.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(f"image/{ext}" for ext in ("jpeg", "png", "webp", "gif", "avif"))}
+        ),
+    )
+
+    class Meta:
+        model = Photo
+        fields = [
+            "image", "alt_text", "caption", "credit_source", "credit_text", "copyright",
+            "rights", "may_redistribute", "focal_x", "focal_y",
+        ]  # fmt: skip
+        widgets = {
+            "caption": forms.Textarea(attrs={"rows": 3}),
+            "focal_x": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "1"}),
+            "focal_y": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "1"}),
+        }
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        # A fresh upload carries `content_type`; an unchanged file on edit does not need checking.
+        if image and hasattr(image, "content_type"):
+            fmt = validation.validate_image_file(image)
+            # Stored under the extension of what it is, so the file is served with the right type.
+            image.name = validation.stored_name(image.name, fmt)
+        return image
+
+    def clean(self):
+        cleaned = super().clean()
+        image = cleaned.get("image")
+        if image and hasattr(image, "content_type") and not self.has_error("image"):
+            # Agency metadata only fills what the editor left empty; what they typed wins.
+            meta = metadata.read_metadata(image)
+            if not cleaned.get("caption") and meta["caption"]:
+                cleaned["caption"] = meta["caption"]
+            if not cleaned.get("copyright") and meta["copyright"]:
+                cleaned["copyright"] = meta["copyright"][: Photo._meta.get_field("copyright").max_length]
+            if not cleaned.get("credit_source") and not cleaned.get("credit_text") and meta["credit"]:
+                source = Source.objects.filter(name__iexact=meta["credit"]).first()
+                if source:
+                    cleaned["credit_source"] = source
+                else:
+                    cleaned["credit_text"] = meta["credit"][: Photo._meta.get_field("credit_text").max_length]
+        return cleaned
+
+
+class ArticleAdminForm(forms.ModelForm):
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.all(),
+        required=False,
+        widget=AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
+        help_text="Type to find a tag; the + button adds a new one.",
+    )
+
+    # The version this editor opened; a save on top of someone else's newer save is refused.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline", "slug", "standfirst", "body", "section", "tags", "lead_photo",
+            "published_at", "embargo_until", "seo_title", "meta_description",
+        ]  # fmt: skip
+
+    NUL_STRIPPED_FIELDS = ("headline", "standfirst", "body", "seo_title", "meta_description")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            # Wire copy pasted from other systems can carry invisible NUL bytes; drop them rather than
+            # refuse a form whose fault the editor cannot see.
+            self.data = self.data.copy()
+            for name in self.NUL_STRIPPED_FIELDS:
+                key = self.add_prefix(name)
+                if key in self.data:
+                    self.data[key] = self.data[key].replace("\x00", "")
+        self.conflict = None
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean_headline(self):
+        headline = (self.cleaned_data.get("headline") or "").replace("\x00", "").strip()
+        if not headline:
+            raise forms.ValidationError("A headline is required.")
+        return headline
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            self._check_conflict(cleaned.get("loaded_version"))
+        if (
+            self.instance.status == Article.Status.PUBLISHED
+            and "published_at" in self.fields
+            and not cleaned.get("published_at")
+        ):
+            self.add_error("published_at", "A published story needs a publish time: unpublish it instead.")
+        return cleaned
+
+    def _check_conflict(self, loaded_version):
+        # The admin saves inside a transaction: this row lock holds until the save commits, so two
+        # simultaneous saves cannot both pass the check.
+        current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        if loaded_version is None or current.version == loaded_version:
+            return
+        opened = Revision.objects.filter(article=current, version=loaded_version).first()
+        self.conflict = {
+            "by": current.updated_by,
+            "at": current.updated_at,
+            "changes": field_diffs(opened.data if opened else {}, revisions.snapshot(current)),
+        }
+        # Saving again after reading the conflict is a deliberate choice to replace their version.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_version")] = current.version
+        who = current.updated_by.get_username() if current.updated_by else "Someone"
+        raise forms.ValidationError(
+            f"{who} saved this story at {timezone.localtime(current.updated_at):%H:%M:%S} after you "
+            "opened it, so your changes were NOT saved. Their changes are shown below. Your text is "
+            "still in the form: merge what you need, then save again to replace their version.",
+            code="conflict",
+        )

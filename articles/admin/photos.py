@@ -1,0 +1,100 @@
+"""The photo library."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from articles.models import (
+    Photo,
+)
+from articles.photos import services
+from articles.photos.services import photo_uses
+
+from .common import thumbnail
+from .forms import PhotoForm
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoForm
+    list_display = [
+        "thumb",
+        "caption_short",
+        "credit_display",
+        "rights",
+        "uploaded_at",
+        "uploaded_by",
+    ]
+    list_display_links = ["thumb", "caption_short"]
+    list_filter = ["credit_source", "rights", "uploaded_at"]
+    list_select_related = ["credit_source", "uploaded_by"]
+    search_fields = ["caption", "alt_text", "credit_text", "credit_source__name", "copyright"]
+    autocomplete_fields = ["credit_source"]
+    date_hierarchy = "uploaded_at"
+    list_per_page = 50
+    # One COUNT(*) per page view instead of two: the library grows without end.
+    show_full_result_count = False
+    readonly_fields = ["preview", "width", "height", "uploaded_by", "uploaded_at"]
+    fieldsets = [
+        (None, {"fields": ["image", "preview", "alt_text", "caption"]}),
+        ("Credit and rights", {"fields": ["credit_source", "credit_text", "copyright", "rights",
+                                          "may_redistribute"]}),
+        ("Crops", {"fields": ["focal_x", "focal_y"],
+                   "description": "Set the point that every crop keeps in frame."}),
+        ("File", {"fields": ["width", "height", "uploaded_by", "uploaded_at"]}),
+    ]  # fmt: skip
+
+    @admin.display(description="Photo")
+    def thumb(self, obj):
+        return thumbnail(obj)
+
+    class Media:
+        # Click-to-set focal point on the preview; a static file because the CSP allows no inline script.
+        js = ["admin/js/focal_point.js"]
+
+    @admin.display(description="Preview")
+    def preview(self, obj):
+        if not (obj and obj.pk and obj.width):
+            return "—"
+        return format_html(
+            '<span data-focal-picker style="position:relative;display:inline-block;line-height:0;'
+            'cursor:crosshair">{}<span class="focal-marker" aria-hidden="true" style="position:absolute;'
+            "left:{}%;top:{}%;width:18px;height:18px;margin:-9px 0 0 -9px;box-sizing:border-box;"
+            'border:2px solid #fff;border-radius:50%;box-shadow:0 0 0 2px #000;pointer-events:none">'
+            '</span></span><br><span class="help">Click the picture to set the focal point below.</span>',
+            thumbnail(obj, 480),
+            round(obj.focal_x * 100, 1),
+            round(obj.focal_y * 100, 1),
+        )
+
+    @admin.display(description="Caption", ordering="caption")
+    def caption_short(self, obj):
+        return str(obj)
+
+    @admin.display(description="Credit", ordering="credit_source__name")
+    def credit_display(self, obj):
+        return obj.credit or "— no credit —"
+
+    def save_model(self, request, obj, form, change):
+        replaced = form.initial.get("image") if change and "image" in form.changed_data else None
+        services.save_photo(photo=obj, user=request.user, replaced_name=getattr(replaced, "name", None))
+
+    def get_deleted_objects(self, objs, request):
+        # Used by the delete page and the "delete selected" action alike: a photo in use is refused
+        # there, and the list says which articles use it and how, not which rows lie in between.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            protected = [self._use(*use) for use in photo_uses(objs)] or protected
+            # Django also asks whether the user could delete each protecting article, and would show
+            # "no permission to delete article" instead of why the photo is refused.
+            perms_needed = set()
+        return deleted, counts, perms_needed, protected
+
+    @staticmethod
+    def _use(article, photo, how):
+        if article.deleted_at:
+            title = format_html("“{}” (in the trash)", article.headline)
+        else:
+            url = reverse("admin:articles_article_change", args=[article.pk])
+            title = format_html('“<a href="{}">{}</a>”', url, article.headline)
+        return format_html("Article {} uses the photo “{}” {}.", title, photo, how)

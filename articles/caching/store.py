@@ -1,0 +1,62 @@
+"""The one guarded way to the cache: every layer (pages, fragments, site context, admin lists) survives an
+outage the same way.
+
+A failed call returns None and logs once; the next OUTAGE_BACKOFF_SECONDS skip the cache instead of waiting
+on a dead server every request. After an outage, writes made meanwhile (invalidations included) may have
+been lost, so the first call that succeeds again starts new generations (see `on_recovery`).
+"""
+
+import logging
+import time
+
+from django.core.cache import cache
+
+log = logging.getLogger(__name__)
+
+# After a cache error, skip the cache for this long instead of waiting on a dead server every request.
+OUTAGE_BACKOFF_SECONDS = 5.0
+_outage_until = 0.0
+_recovering = False
+_recovery_hooks = []
+
+
+def on_recovery(hook) -> None:
+    """Run `hook()` once the cache answers again after an outage (registered by the layers that keep
+    generations, so nothing stored before the outage outlives an invalidation lost during it)."""
+    _recovery_hooks.append(hook)
+
+
+def in_outage() -> bool:
+    return time.monotonic() < _outage_until
+
+
+def call(method, *args, **kwargs):
+    """cache.<method>(*args, **kwargs), or None when the cache is down."""
+    global _outage_until, _recovering
+    if in_outage():
+        return None
+    try:
+        result = getattr(cache, method)(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - any cache failure degrades to working without it
+        log.warning("cache unavailable; working without it", exc_info=True)
+        _outage_until = time.monotonic() + OUTAGE_BACKOFF_SECONDS
+        _recovering = True
+        return None
+    if _recovering:
+        _recovering = False
+        for hook in _recovery_hooks:
+            hook()
+    return result
+
+
+def get(key, default=None):
+    value = call("get", key)
+    return default if value is None else value
+
+
+def set(key, value, timeout):  # noqa: A001 - the cache's own verb
+    call("set", key, value, timeout)
+
+
+def delete(key):
+    call("delete", key)

@@ -1,0 +1,18 @@
+"""A deleted photo takes its files with it, whatever deleted the row."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete
+
+from articles.models import Photo
+
+from .renditions import delete_photo_files
+
+
+def remove_photo_files(sender, instance, **kwargs):
+    name = instance.image.name
+    # Only once the delete is committed: a rolled-back delete must keep its files.
+    transaction.on_commit(lambda: delete_photo_files(instance, name))
+
+
+def connect() -> None:
+    post_delete.connect(remove_photo_files, sender=Photo, dispatch_uid="photo-files")

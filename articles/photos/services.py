@@ -1,0 +1,65 @@
+"""Photo writes and the questions asked of a photo's use. Each write is atomic: on failure the previous
+state stays, with no row and no file left behind."""
+
+from django.db import transaction
+from PIL import Image
+
+from articles.models import Article, GalleryItem, Photo
+
+from . import renditions
+from .renditions import SIDEWAYS
+
+
+def _display_size(photo: Photo) -> tuple[int, int]:
+    with photo.image.open("rb") as fh, Image.open(fh) as img:
+        orientation = img.getexif().get(0x0112, 1)
+        width, height = img.size
+    return (height, width) if orientation in SIDEWAYS else (width, height)
+
+
+def save_photo(*, photo: Photo, user=None, replaced_name: str | None = None) -> Photo:
+    """Save `photo` and write its renditions; a failure leaves no row and no file behind.
+
+    Renditions are made for a new file or a moved focal point, and kept for any other edit.
+    `replaced_name` is the file the photo had before an edit replaced it: it, its renditions and
+    the renditions of earlier focal points are removed once the new state is committed.
+    """
+    is_new = photo.pk is None
+    if user is not None and is_new:
+        photo.uploaded_by = user
+    stored_new_file = wrote_renditions = False
+    try:
+        with transaction.atomic():
+            if photo.image and not photo.image._committed:
+                # Store the upload first so its size is read from the real file.
+                photo.image.save(photo.image.name, photo.image.file, save=False)
+                stored_new_file = True
+            if stored_new_file or not photo.width:
+                photo.width, photo.height = _display_size(photo)
+            photo.save()
+            if not renditions.has_renditions(photo):
+                wrote_renditions = True
+                renditions.make_renditions(photo)
+    except BaseException:
+        if stored_new_file:
+            renditions.delete_photo_files(photo, photo.image.name)
+        elif wrote_renditions:
+            renditions.delete_renditions(photo)
+        if is_new:
+            photo.pk = None
+            photo._state.adding = True
+        raise
+    keep = renditions.rendition_dir(photo)
+    transaction.on_commit(lambda: renditions.delete_stale_files(keep=keep, replaced_name=replaced_name))
+    return photo
+
+
+def photo_uses(photos) -> list[tuple]:
+    """(article, photo, how it is used) for every article that uses one of `photos`,
+    trashed articles included: they still hold the photo."""
+    ids = [p.pk for p in photos]
+    leads = Article.objects.filter(lead_photo__in=ids).select_related("lead_photo")
+    items = GalleryItem.objects.filter(photo__in=ids).select_related("article", "photo")
+    return [(a, a.lead_photo, "as its lead photo") for a in leads] + [
+        (i.article, i.photo, "in its gallery") for i in items
+    ]

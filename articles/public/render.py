@@ -1,0 +1,99 @@
+"""Rendering a story's own markup and its cards, kept as fragments (caching/fragments.py) where possible."""
+
+import logging
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from articles.caching import fragments
+from articles.caching.site import site_context
+from articles.models import Article, ArticleAuthor, ArticleSource, GalleryItem
+from articles.templatetags.newsroom import json_ld_payload
+
+from .structured import article_json_ld
+
+log = logging.getLogger(__name__)
+
+
+def detail_queryset():
+    """A story with everything its page shows, in six queries."""
+    return Article.objects.select_related(
+        "section", "section__parent", "lead_photo", "lead_photo__credit_source"
+    ).prefetch_related(
+        Prefetch("articleauthor_set", queryset=ArticleAuthor.objects.select_related("author")),
+        Prefetch("articlesource_set", queryset=ArticleSource.objects.select_related("source")),
+        "tags",
+        "corrections",
+        Prefetch(
+            "gallery_items", queryset=GalleryItem.objects.select_related("photo", "photo__credit_source")
+        ),
+    )
+
+
+def story_parts(article, site: dict) -> dict:
+    """Everything on the article page that depends on the story alone (and the site's settings)."""
+    context = {"article": article, "SITE_URL": settings.SITE_URL}
+    return {
+        "title": article.seo_title or article.headline,
+        "description": article.meta_description or article.standfirst or article.headline,
+        "path": article.get_absolute_url(),
+        "og": render_to_string("includes/story_head.html", context),
+        "story": render_to_string("includes/story.html", context),
+        "json_ld": json_ld_payload(article_json_ld(article, site)),
+        "current_section": (article.section.parent or article.section).slug,
+    }
+
+
+def prerender(article_id: int) -> None:
+    """Render and keep a live story's markup as soon as it is saved.
+
+    When a story breaks, its first readers arrive together: without this, each worker that meets the
+    missing fragment renders it at once. Called after the commit, off the editor's transaction.
+    """
+    if not fragments.enabled():
+        return
+    try:
+        article = detail_queryset().published().filter(pk=article_id).first()
+        if article is None:
+            return
+        shared, _ = fragments.lookup({})
+        parts = story_parts(article, site_context())
+        fragments.keep(shared, {fragments.story_key(article.pk): (fragments.stamp(article), parts)})
+    except Exception:  # noqa: BLE001 - the save is committed; the first reader renders it instead
+        log.exception("could not pre-render story %s", article_id)
+
+
+def card_options(*, big=False, compact=False, lazy=True, show_section=False, level=3) -> dict:
+    return {"big": big, "compact": compact, "lazy": lazy, "show_section": show_section, "level": level}
+
+
+def cards(items: list[tuple[object, dict]], *, load=None, found=None) -> list[str]:
+    """The card markup of each (story, card_options()) pair, rendered only where no stored card matches.
+
+    `items` may hold (id, updated_at) pairs instead of stories: `load(ids)` then returns {id: story}
+    for the cards that must be rendered. `found` is a fragments.lookup() already made with
+    fragments.card_stamps(items).
+    """
+    if not items:
+        return []
+    keyed = fragments.card_keys(items)
+    shared, hits = found if found is not None else fragments.lookup({key: at for _, key, at in keyed})
+    missing = [(pk, key) for pk, key, _ in keyed if key not in hits]
+    if missing:
+        if load is not None:
+            stories = load([pk for pk, _ in missing])
+        else:
+            stories = {article.pk: article for article, _ in items}
+        options_by_key = {key: options for (_, key, _), (_, options) in zip(keyed, items, strict=True)}
+        fresh = {}
+        for pk, key in missing:
+            story = stories.get(pk)
+            if story is None:  # gone since the ids were read
+                continue
+            html = render_to_string("includes/card.html", {**options_by_key[key], "article": story})
+            hits[key] = html
+            fresh[key] = (fragments.stamp(story), html)
+        fragments.keep(shared, fresh)
+    return [mark_safe(hits[key]) for _, key, _ in keyed if key in hits]

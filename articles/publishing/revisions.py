@@ -1,0 +1,64 @@
+"""Revisions: the full content of a story as saved, and restoring one as a new version."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from articles.models import Article, ArticleAuthor, ArticleSource, Revision
+
+from .policy import can_edit, require
+
+SNAPSHOT_FIELDS = [
+    "headline", "slug", "standfirst", "body", "section_id", "lead_photo_id", "status",
+    "published_at", "embargo_until", "seo_title", "meta_description",
+]  # fmt: skip
+
+
+def snapshot(article: Article) -> dict:
+    data = {}
+    for name in SNAPSHOT_FIELDS:
+        value = getattr(article, name)
+        data[name] = value.isoformat() if isinstance(value, datetime) else value
+    data["tags"] = sorted(t.name for t in article.tags.all())
+    data["authors"] = list(article.articleauthor_set.values_list("author_id", flat=True))
+    data["sources"] = list(article.articlesource_set.values_list("source_id", flat=True))
+    data["corrections"] = list(article.corrections.order_by("id").values("id", "kind", "text"))
+    return data
+
+
+def record_revision(*, article: Article, user, note: str = "") -> Revision:
+    """Keep the article's full content as it now stands, under its current version number."""
+    revision, _ = Revision.objects.update_or_create(
+        article=article,
+        version=article.version,
+        defaults={"user": user, "data": snapshot(article), "note": note, "created_at": timezone.now()},
+    )
+    return revision
+
+
+def bump_version(article: Article) -> None:
+    """Count a save: what an editor's open form is compared against to detect a conflict."""
+    Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
+    article.refresh_from_db(fields=["version"])
+
+
+@transaction.atomic
+def restore_revision(*, article: Article, revision: Revision, user) -> Revision:
+    require(can_edit(user, article), "You may not edit this story.")
+    data = revision.data
+    for name in ["headline", "slug", "standfirst", "body", "section_id", "lead_photo_id", "seo_title",
+                 "meta_description"]:  # fmt: skip
+        setattr(article, name, data.get(name, getattr(article, name)))
+    article.updated_by = user
+    article.save()
+    article.tags.set(data.get("tags", []))
+    article.articleauthor_set.all().delete()
+    for order, author_id in enumerate(data.get("authors", [])):
+        ArticleAuthor.objects.create(article=article, author_id=author_id, order=order)
+    article.articlesource_set.all().delete()
+    for order, source_id in enumerate(data.get("sources", [])):
+        ArticleSource.objects.create(article=article, source_id=source_id, order=order)
+    bump_version(article)
+    return record_revision(article=article, user=user, note=f"Restored version {revision.version}")

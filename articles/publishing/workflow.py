@@ -1,0 +1,126 @@
+"""The life of a story: each state change as one atomic, recorded function.
+
+Every check runs on the server whatever the admin shows (policy.py); views and admin hooks only call in.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article, Transition
+
+from .policy import can_edit, can_publish, can_purge, require
+from .revisions import bump_version, record_revision
+
+Status = Article.Status
+
+
+def _transition(article: Article, user, *, to: str, action: str, note: str = "", **changes) -> Article:
+    # Lock the row: two editors pressing "Publish" at once must not both record a transition.
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    from_status = locked.status
+    locked.status = to
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.updated_by = user
+    locked.save()
+    Transition.objects.create(
+        article=locked, from_status=from_status, to_status=to, action=action, user=user, note=note
+    )
+    bump_version(locked)
+    record_revision(article=locked, user=user, note=action.replace("_", " ").capitalize())
+    for name in ["status", "published_at", "embargo_until", "version", "updated_at", "deleted_at"]:
+        setattr(article, name, getattr(locked, name))
+    return article
+
+
+@transaction.atomic
+def submit_for_review(*, article: Article, user) -> Article:
+    require(can_edit(user, article), "You may not edit this story.")
+    if article.status not in (Status.DRAFT, Status.UNPUBLISHED):
+        raise ValidationError("Only a draft can be submitted for review.")
+    return _transition(article, user, to=Status.REVIEW, action="submit_for_review")
+
+
+@transaction.atomic
+def return_to_draft(*, article: Article, user) -> Article:
+    require(can_publish(user), "Only editors can send a story back to draft.")
+    if article.status != Status.REVIEW:
+        raise ValidationError("Only a story in review can be sent back to draft.")
+    return _transition(article, user, to=Status.DRAFT, action="return_to_draft")
+
+
+def photo_problems(article) -> list[str]:
+    """Why the article's photos stop it being published: every lead or gallery photo needs a credit."""
+    fix = "choose a source or type the photographer in the photo library before publishing."
+    problems = []
+    if article.lead_photo_id and not article.lead_photo.credit:
+        problems.append(f"The lead photo “{article.lead_photo}” has no credit: {fix}")
+    if article.pk:
+        items = article.gallery_items.select_related("photo__credit_source")
+        for position, item in enumerate(items, start=1):
+            if not item.photo.credit:
+                problems.append(f"Gallery photo {position} (“{item.photo}”) has no credit: {fix}")
+    return problems
+
+
+def publish_problems(article: Article, at: datetime) -> list[str]:
+    problems = []
+    if article.embargo_until and at < article.embargo_until:
+        problems.append(
+            f"This story is embargoed until {timezone.localtime(article.embargo_until):%d %b %Y %H:%M}: "
+            "it cannot be published before then."
+        )
+    if not article.headline.strip() or not article.section_id:
+        problems.append("A story needs a headline and a section before it can be published.")
+    problems += photo_problems(article)
+    return problems
+
+
+@transaction.atomic
+def publish(*, article: Article, user, at: datetime | None = None) -> Article:
+    """Publish now, or schedule for `at`: a future time goes live by itself, no cron needed."""
+    require(can_publish(user), "Only editors can publish or schedule stories.")
+    if article.deleted_at is not None:
+        raise ValidationError("Restore the story from the trash before publishing it.")
+    at = at or timezone.now()
+    if problems := publish_problems(article, at):
+        raise ValidationError(problems)
+    action = "schedule" if at > timezone.now() else "publish"
+    # A story that was live keeps its first publication time when it is republished.
+    if action == "publish" and article.status == Status.UNPUBLISHED and article.published_at:
+        at = article.published_at
+    return _transition(article, user, to=Status.PUBLISHED, action=action, published_at=at)
+
+
+@transaction.atomic
+def unpublish(*, article: Article, user, note: str = "") -> Article:
+    require(can_publish(user), "Only editors can unpublish stories.")
+    if article.status != Status.PUBLISHED:
+        raise ValidationError("Only a published or scheduled story can be unpublished.")
+    return _transition(article, user, to=Status.UNPUBLISHED, action="unpublish", note=note)
+
+
+@transaction.atomic
+def trash(*, article: Article, user) -> Article:
+    require(
+        user.has_perm("articles.delete_article") and can_edit(user, article),
+        "You may not delete this story.",
+    )
+    return _transition(article, user, to=article.status, action="trash", deleted_at=timezone.now())
+
+
+@transaction.atomic
+def restore_from_trash(*, article: Article, user) -> Article:
+    require(user.has_perm("articles.delete_article"), "You may not restore stories.")
+    return _transition(article, user, to=article.status, action="restore", deleted_at=None)
+
+
+@transaction.atomic
+def purge(*, article: Article, user) -> None:
+    require(can_purge(user), "Only administrators can delete a story for good.")
+    if article.deleted_at is None:
+        raise ValidationError("Move the story to the trash before deleting it for good.")
+    article.delete()

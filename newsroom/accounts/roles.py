@@ -1,0 +1,103 @@
+"""The newsroom's roles as permission sets; migrations keep the groups in step with this file."""
+
+CONTENT_EDIT = ["add", "change", "view"]
+ALL = ["add", "change", "delete", "view"]
+
+REPORTER = {
+    "articles.article": CONTENT_EDIT,
+    "articles.galleryitem": ALL,
+    "articles.articleauthor": ALL,
+    "articles.articlesource": ALL,
+    "articles.photo": CONTENT_EDIT,
+    "articles.section": ["view"],
+    "articles.source": ["view"],
+    "articles.author": ["view"],
+    "taggit.tag": ["add", "view"],
+}
+EDITOR = {
+    "articles.article": ALL + ["publish_article", "edit_published_article", "edit_others_article"],
+    "articles.articleauthor": ALL,
+    "articles.articlesource": ALL,
+    "articles.galleryitem": ALL,
+    "articles.photo": ALL,
+    "articles.section": ALL,
+    "articles.source": ALL,
+    "articles.author": ALL,
+    "articles.correction": CONTENT_EDIT,
+    "articles.slugredirect": ["view"],
+    "articles.sitesettings": ["change", "view"],
+    "articles.sociallink": ALL,
+    "taggit.tag": ALL,
+    "taggit.taggeditem": ALL,
+}
+ADMINISTRATOR = {
+    **EDITOR,
+    "auth.user": ALL,
+    "auth.group": ["view"],
+    "axes.accessattempt": ["view", "delete"],
+    "axes.accessfailurelog": ["view", "delete"],
+    "axes.accesslog": ["view"],
+    # Resetting a lost phone is deleting the user's TOTP device.
+    "otp_totp.totpdevice": ["view", "delete"],
+}
+ROLES = {"Reporters": REPORTER, "Editors": EDITOR, "Administrators": ADMINISTRATOR}
+
+
+def sync_roles(apps=None):
+    """Create the groups and set exactly the permissions above (idempotent)."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    apps = apps or global_apps
+    for app_config in apps.get_app_configs():
+        # Permissions are normally created after migrate; the groups need them now. create_permissions
+        # skips apps without a models module (as migration state apps have): pretend, then put it back.
+        saved = getattr(app_config, "models_module", None)
+        app_config.models_module = saved or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = saved
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, spec in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for label, actions in spec.items():
+            app_label, model = label.split(".")
+            codenames = [a if "_" in a else f"{a}_{model}" for a in actions]
+            perms = list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+            wanted += perms
+        group.permissions.set(wanted)
+
+
+# --- Staff status follows the role ------------------------------------------------------------------
+
+
+def staff_follows_roles(sender, instance, action, reverse, pk_set, **kwargs):
+    """Whoever holds a newsroom role may sign in to the admin; whoever loses every role may not.
+
+    Without this, an administrator who adds someone to Reporters leaves them unable to sign in, since
+    the admin asks for is_staff, which the role alone does not set.
+    """
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    users = User.objects.filter(pk__in=pk_set or []) if reverse else User.objects.filter(pk=instance.pk)
+    for user in users.filter(is_superuser=False):
+        has_role = user.groups.filter(name__in=ROLES).exists()
+        if user.is_staff != has_role:
+            User.objects.filter(pk=user.pk).update(is_staff=has_role)
+            if not reverse:
+                instance.is_staff = has_role
+
+
+def connect() -> None:
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed
+
+    m2m_changed.connect(
+        staff_follows_roles, sender=get_user_model().groups.through, dispatch_uid="staff-follows-roles"
+    )

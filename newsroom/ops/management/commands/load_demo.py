@@ -1,0 +1,168 @@
+import io
+import random
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticleSource,
+    Author,
+    Photo,
+    Section,
+    SiteSettings,
+    SocialLink,
+    Source,
+)
+from articles.photos import services
+from newsroom.ops import demo_content as demo
+
+DEMO_USERS = [
+    # username, password, group, superuser
+    ("admin", "admin-demo-pass", "Administrators", True),
+    ("editor", "editor-demo-pass", "Editors", False),
+    ("reporter", "reporter-demo-pass", "Reporters", False),
+]
+
+
+def make_demo_image(palette, seed: int, size=(1920, 1280)) -> bytes:
+    """A landscape-like picture: a two-colour sky, hills and a sun, different for every seed."""
+    rng = random.Random(seed)
+    top, bottom = palette
+    img = Image.new("RGB", size)
+    draw = ImageDraw.Draw(img)
+    w, h = size
+    for y in range(h):
+        t = y / h
+        draw.line(
+            [(0, y), (w, y)],
+            fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
+        )
+    draw.ellipse([w * 0.65, h * 0.12, w * 0.65 + h * 0.18, h * 0.30], fill=(250, 235, 200))
+    for layer in range(4):
+        shade = tuple(max(0, c - 40 * layer) for c in bottom)
+        base = h * (0.55 + 0.1 * layer)
+        points = [(0, h)] + [(x, base - rng.uniform(0, h * 0.15)) for x in range(0, w + 200, 200)] + [(w, h)]
+        draw.polygon(points, fill=shade)
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+class Command(BaseCommand):
+    help = "Load the demo content and demo accounts (idempotent: existing items are left alone)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        site = SiteSettings.load()
+        if site.outlet_name in ("", "English News") and not site.tagline:
+            site.outlet_name = "English News"
+            site.tagline = "Independent news, checked twice"
+            site.description = "World, politics, business, technology, climate and sport."
+            site.save()
+        for order, (network, url) in enumerate(demo.SOCIAL_LINKS):
+            SocialLink.objects.get_or_create(
+                site=site, network=network, defaults={"url": url, "order": order}
+            )
+
+        sections = {}
+        for slug, name, parent, order, description in demo.SECTIONS:
+            sections[slug], _ = Section.objects.get_or_create(
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "parent": sections.get(parent),
+                    "order": order,
+                    "description": description,
+                    "show_in_nav": parent is None,
+                },
+            )
+        sources = {}
+        for name, slug, url, kind in demo.SOURCES:
+            sources[slug], _ = Source.objects.get_or_create(
+                slug=slug, defaults={"name": name, "url": url, "kind": kind}
+            )
+        authors = {}
+        for name, slug, bio, agency in demo.AUTHORS:
+            authors[slug], _ = Author.objects.get_or_create(
+                slug=slug, defaults={"name": name, "bio": bio, "is_agency": agency}
+            )
+
+        User = get_user_model()
+        users = {}
+        for username, password, group, superuser in DEMO_USERS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User.objects.create_user(
+                    username, f"{username}@example.org", password,
+                    is_staff=True, is_superuser=superuser,
+                )  # fmt: skip
+                user.groups.add(Group.objects.get(name=group))
+            users[username] = user
+        Author.objects.filter(slug="maya-lindqvist", user__isnull=True).update(user=users["editor"])
+        Author.objects.filter(slug="priya-raman", user__isnull=True).update(user=users["reporter"])
+
+        now = timezone.now()
+        created = 0
+        stories = [self._seed_as_story()] + demo.STORIES
+        for index, story in enumerate(stories):
+            if Article.objects.filter(slug=story["slug"]).exists():
+                continue
+            photo = self._photo(story, index, sources, users["editor"])
+            article = Article.objects.create(
+                slug=story["slug"],
+                headline=story["headline"],
+                standfirst=story["standfirst"],
+                body=story["body"],
+                section=sections[story["section"]],
+                lead_photo=photo,
+                status=Article.Status.PUBLISHED,
+                published_at=now - timedelta(hours=3 * index + 1),
+                created_by=users["editor"],
+                updated_by=users["editor"],
+            )
+            for order, slug in enumerate(story.get("authors", [])):
+                ArticleAuthor.objects.create(article=article, author=authors[slug], order=order)
+            for order, slug in enumerate(story.get("sources", [])):
+                ArticleSource.objects.create(article=article, source=sources[slug], order=order)
+            article.tags.set(story.get("tags", []))
+            created += 1
+        self.stdout.write(
+            f"Demo content ready: {Article.objects.count()} articles ({created} new), "
+            f"{Photo.objects.count()} photos."
+        )
+
+    def _seed_as_story(self):
+        story = dict(demo.SEED_STORY)
+        photo = story.pop("photo")
+        story.update(
+            palette=photo["palette"],
+            photo_caption=photo["caption"],
+            photo_alt=photo["alt"],
+            photo_credit=photo["credit_source"],
+        )
+        return story
+
+    def _photo(self, story, index, sources, user):
+        upload = SimpleUploadedFile(
+            f"{story['slug'][:40]}.jpg",
+            make_demo_image(story["palette"], seed=index),
+            content_type="image/jpeg",
+        )
+        credit = sources.get(story.get("photo_credit", ""))
+        photo = Photo(
+            image=upload,
+            caption=story["photo_caption"],
+            alt_text=story["photo_alt"],
+            credit_source=credit,
+            credit_text="" if credit else "Newsroom staff",
+            rights=Photo.Rights.AGENCY if credit else Photo.Rights.OWN,
+        )
+        return services.save_photo(photo=photo, user=user)
