@@ -1,4 +1,3 @@
-import io
 import itertools
 from datetime import timedelta
 from pathlib import Path
@@ -6,10 +5,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image
 
 from articles.models import (
     Article,
@@ -21,6 +18,7 @@ from articles.models import (
     Source,
 )
 from articles.photos import services
+from tests.helpers import image_bytes, upload
 
 _seq = itertools.count(1)
 
@@ -49,20 +47,6 @@ def commit(django_capture_on_commit_callbacks):
             return func(**kwargs)
 
     return run
-
-
-def image_bytes(fmt="JPEG", size=(800, 600), color=(120, 60, 30), **save_kwargs) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, fmt, **save_kwargs)
-    return out.getvalue()
-
-
-def upload(name="photo.jpg", data=None, content_type="image/jpeg"):
-    return SimpleUploadedFile(name, image_bytes() if data is None else data, content_type)
-
-
-def media_files(root: Path) -> list[str]:
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
 @pytest.fixture

@@ -260,7 +260,7 @@ def test_article_json_ld_news_article(client, story, media_root):
     publisher = data["publisher"]
     assert publisher["name"] == "English News" and publisher["@type"].endswith("Organization")
     assert publisher["logo"]["url"] == f"{SITE}/static/img/logo.png"
-    with Image.open(Path(__file__).parent.parent / "static/img/logo.png") as logo:
+    with Image.open(Path(__file__).parents[2] / "static/img/logo.png") as logo:
         assert logo.size == (publisher["logo"]["width"], publisher["logo"]["height"])
     # Google asks for 16:9, 4:3-ish and 1:1 crops: at least three shapes, each file really that shape.
     ratios = set()

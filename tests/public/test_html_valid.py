@@ -18,7 +18,7 @@ from articles.models import Article, Correction, GalleryItem, SiteSettings, Soci
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = Path(os.environ.get("VNU_JAR", ROOT / ".state/node/node_modules/vnu-jar/build/dist/vnu.jar"))
 # Proves the checker is really checking: it must report exactly the faults planted here.
 BROKEN_PAGE = (

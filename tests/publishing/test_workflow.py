@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article, Correction, Revision, Transition
 from articles.publishing import policy, preview, revisions, workflow
-from tests.test_admin_editing import article_post
+from tests.helpers import article_post
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from PIL import Image, features
 from articles.models import GalleryItem, Photo
 from articles.photos import renditions, services
 from articles.publishing import workflow
-from tests.conftest import image_bytes, media_files, upload
-from tests.test_admin_editing import photo_post as base_photo_post
+from tests.helpers import image_bytes, media_files, upload
+from tests.helpers import photo_post as base_photo_post
 
 pytestmark = pytest.mark.django_db
 
@@ -496,7 +496,7 @@ def test_article_without_gallery_has_no_gallery_section(client, make_article):
 
 
 def test_gallery_is_edited_inline_on_the_article(admin_client, make_article, make_photo):
-    from tests.test_admin_editing import article_post
+    from tests.helpers import article_post
 
     photo = make_photo()
     data = article_post(

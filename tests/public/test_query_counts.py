@@ -3,7 +3,7 @@
 import pytest
 
 from articles.models import GalleryItem
-from tests.conftest import image_bytes, upload
+from tests.helpers import image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -2,51 +2,9 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Photo
-from tests.conftest import image_bytes, media_files, upload
+from tests.helpers import article_post, image_bytes, media_files, photo_post, upload
 
 pytestmark = pytest.mark.django_db
-
-
-def article_post(section_obj, **overrides):
-    """The admin add form's POST, inline management forms included."""
-    data = {
-        "headline": "Ministry summons ambassador",
-        "slug": "ministry-summons-ambassador",
-        "standfirst": "A short standfirst.",
-        "body": "<p>Body <strong>bold</strong></p>",
-        "section": section_obj.pk,
-        "status": "draft",
-        "published_at_0": "",
-        "published_at_1": "",
-        "embargo_until_0": "",
-        "embargo_until_1": "",
-        "seo_title": "",
-        "meta_description": "",
-    }
-    for prefix in ("articleauthor_set", "articlesource_set", "corrections", "gallery_items"):
-        data |= {
-            f"{prefix}-TOTAL_FORMS": "0",
-            f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0",
-            f"{prefix}-MAX_NUM_FORMS": "1000",
-        }
-    data.update(overrides)
-    return data
-
-
-def photo_post(**overrides):
-    data = {
-        "image": upload("wire.jpg", image_bytes(size=(1200, 800))),
-        "alt_text": "Smoke over a shipyard",
-        "caption": "Smoke rises from the shipyard",
-        "credit_text": "",
-        "copyright": "",
-        "rights": "agency",
-        "focal_x": "0.5",
-        "focal_y": "0.5",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_editor_writes_and_publishes_an_article_with_a_photo(

@@ -16,7 +16,7 @@ from taggit.models import TaggedItem
 
 from articles.models import Article, ArticleAuthor, ArticleSource, Photo, Revision, Transition
 from articles.photos import renditions, services
-from tests.conftest import image_bytes, upload
+from tests.helpers import image_bytes, upload
 from tests.htmlscan import form_fields
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,0 +1,67 @@
+"""Builders shared by every wing of the suite: test images, uploads, and the admin forms' POST data.
+
+Fixtures live in conftest.py; plain functions live here, and test modules import only from here (and
+from htmlscan.py), never from one another.
+"""
+
+import io
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+
+def image_bytes(fmt="JPEG", size=(800, 600), color=(120, 60, 30), **save_kwargs) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, fmt, **save_kwargs)
+    return out.getvalue()
+
+
+def upload(name="photo.jpg", data=None, content_type="image/jpeg"):
+    return SimpleUploadedFile(name, image_bytes() if data is None else data, content_type)
+
+
+def media_files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def article_post(section_obj, **overrides):
+    """The admin add form's POST, inline management forms included."""
+    data = {
+        "headline": "Ministry summons ambassador",
+        "slug": "ministry-summons-ambassador",
+        "standfirst": "A short standfirst.",
+        "body": "<p>Body <strong>bold</strong></p>",
+        "section": section_obj.pk,
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "embargo_until_0": "",
+        "embargo_until_1": "",
+        "seo_title": "",
+        "meta_description": "",
+    }
+    for prefix in ("articleauthor_set", "articlesource_set", "corrections", "gallery_items"):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    data.update(overrides)
+    return data
+
+
+def photo_post(**overrides):
+    data = {
+        "image": upload("wire.jpg", image_bytes(size=(1200, 800))),
+        "alt_text": "Smoke over a shipyard",
+        "caption": "Smoke rises from the shipyard",
+        "credit_text": "",
+        "copyright": "",
+        "rights": "agency",
+        "focal_x": "0.5",
+        "focal_y": "0.5",
+    }
+    data.update(overrides)
+    return data
