@@ -65,3 +65,12 @@ def photo_post(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def filled_form(client, url, form_id="article_form", **fields) -> dict:
+    """What a browser submits from the admin form at `url` with `fields` changed (read from its page)."""
+    from tests.htmlscan import form_fields
+
+    data = form_fields(client.get(url).content.decode(), form_id)
+    data.update(fields)
+    return data

@@ -17,7 +17,7 @@ from articles.models import (
     ArticleAuthor,
     Correction,
 )
-from articles.publishing import editing, policy, preview, revisions, workflow
+from articles.publishing import editing, policy, preview, workflow
 
 from .common import EstimatedCountPaginator, short_datetime, thumbnail
 from .filters import AuthorFilter, PublishedFilter, SectionFilter, StateFilter, TagFilter
@@ -79,6 +79,11 @@ class ArticleAdmin(RevisionViews, admin.ModelAdmin):
             ("Publishing", {"fields": publishing}),
             ("Search and sharing", {"fields": ["seo_title", "meta_description"], "classes": ["collapse"]}),
         ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # a class made for this request by modelform_factory
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["state_display", "preview_link", "history"]
@@ -185,41 +190,28 @@ class ArticleAdmin(RevisionViews, admin.ModelAdmin):
     # --- saving ---------------------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        else:
-            obj.version += 1
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is Correction:
-            self._save_corrections(request, formset)
-        else:
-            super().save_formset(request, form, formset, change)
-
-    def _save_corrections(self, request, formset):
-        notes = formset.save(commit=False)
-        originals = dict(
-            Correction.objects.filter(pk__in=[n.pk for n in notes if n.pk]).values_list("pk", "text")
-        )
-        for note in notes:
-            if note.pk is None:
-                note.created_by = request.user
-                note.created_at = timezone.now()
-                formset.instance.revised_at = note.created_at
-            elif not note.original_text and originals.get(note.pk) != note.text:
-                note.original_text = originals.get(note.pk, "")
-            note.save()
-        if formset.instance.revised_at and any(n for n in notes):
-            Article.objects.filter(pk=formset.instance.pk).update(revised_at=formset.instance.revised_at)
+        """Nothing here: the story is saved with its inlines by save_related, in one service call."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        article = form.instance
-        revisions.record_revision(article=article, user=request.user, note="Edited" if change else "Created")
-        editing.close_for_editing(article=article, user=request.user)
-        self._run_workflow_button(request, article, form)
+        def write_parts(article):
+            super(ArticleAdmin, self).save_related(request, form, formsets, change)
+
+        editing.save_edit(
+            article=form.instance,
+            user=request.user,
+            loaded_version=form.cleaned_data.get("loaded_version"),
+            write_parts=write_parts,
+        )
+        self._run_workflow_button(request, form.instance, form)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        for note in formset.save(commit=False):
+            if note.pk is None:
+                editing.add_note(article=formset.instance, user=request.user, text=note.text, kind=note.kind)
+            else:
+                editing.edit_note(note=note, user=request.user, text=note.text, kind=note.kind)
 
     def _run_workflow_button(self, request, article, form):
         pressed = next((name for name in WORKFLOW_BUTTONS if name in request.POST), None)
@@ -234,10 +226,9 @@ class ArticleAdmin(RevisionViews, admin.ModelAdmin):
                 case "_publish":
                     workflow.publish(article=article, user=request.user)
                 case "_schedule":
-                    at = form.cleaned_data.get("published_at")
-                    if not at or at <= timezone.now():
-                        raise ValidationError("Set a publish time in the future to schedule the story.")
-                    workflow.publish(article=article, user=request.user, at=at)
+                    workflow.schedule(
+                        article=article, user=request.user, at=form.cleaned_data.get("published_at")
+                    )
                 case "_unpublish":
                     workflow.unpublish(article=article, user=request.user)
         except ValidationError as exc:

@@ -1,13 +1,11 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Photo, Revision, Source
+from articles.models import Article, Photo, Source
 from articles.photos import metadata, validation
-from articles.publishing import revisions
-from articles.publishing.diffs import field_diffs
+from articles.publishing import editing
 
 
 class PhotoForm(forms.ModelForm):
@@ -68,6 +66,7 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="Type to find a tag; the + button adds a new one.",
     )
 
+    user = None  # set by the admin: who is editing
     # The version this editor opened; a save on top of someone else's newer save is refused.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -102,35 +101,30 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.stored = None
         if self.instance.pk:
-            self._check_conflict(cleaned.get("loaded_version"))
-        if (
-            self.instance.status == Article.Status.PUBLISHED
-            and "published_at" in self.fields
-            and not cleaned.get("published_at")
-        ):
-            self.add_error("published_at", "A published story needs a publish time: unpublish it instead.")
+            conflict = editing.find_conflict(
+                article_id=self.instance.pk, loaded_version=cleaned.get("loaded_version")
+            )
+            if conflict:
+                self.conflict = {"by": conflict.current.updated_by, "at": conflict.current.updated_at,
+                                 "changes": conflict.changes}  # fmt: skip
+                # Saving again after reading the conflict is a deliberate choice to replace their version.
+                self.data = self.data.copy()
+                self.data[self.add_prefix("loaded_version")] = conflict.current.version
+                raise conflict
+            self.stored = Article.objects.get(pk=self.instance.pk)
         return cleaned
 
-    def _check_conflict(self, loaded_version):
-        # The admin saves inside a transaction: this row lock holds until the save commits, so two
-        # simultaneous saves cannot both pass the check.
-        current = Article.objects.select_for_update().get(pk=self.instance.pk)
-        if loaded_version is None or current.version == loaded_version:
+    def _post_clean(self):
+        super()._post_clean()
+        if self.conflict:
             return
-        opened = Revision.objects.filter(article=current, version=loaded_version).first()
-        self.conflict = {
-            "by": current.updated_by,
-            "at": current.updated_at,
-            "changes": field_diffs(opened.data if opened else {}, revisions.snapshot(current)),
-        }
-        # Saving again after reading the conflict is a deliberate choice to replace their version.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("loaded_version")] = current.version
-        who = current.updated_by.get_username() if current.updated_by else "Someone"
-        raise forms.ValidationError(
-            f"{who} saved this story at {timezone.localtime(current.updated_at):%H:%M:%S} after you "
-            "opened it, so your changes were NOT saved. Their changes are shown below. Your text is "
-            "still in the form: merge what you need, then save again to replace their version.",
-            code="conflict",
-        )
+        # The service's own rules, on the story as edited, shown as form errors: the service checks them
+        # again when it saves, for every other writer.
+        problems = editing.edit_problems(article=self.instance, user=self.user, before=self.stored)
+        for field, messages in problems.items():
+            field = field if field in self.fields else None
+            if field is None or not self.has_error(field):
+                for message in messages:
+                    self.add_error(field, message)

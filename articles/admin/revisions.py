@@ -1,7 +1,7 @@
 """A story's revisions: the list, a diff between two, and restoring one."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -10,7 +10,7 @@ from articles.models import (
     Article,
     Revision,
 )
-from articles.publishing import revisions
+from articles.publishing import editing
 from articles.publishing.diffs import field_diffs
 
 
@@ -81,6 +81,10 @@ class RevisionViews:
         revision = get_object_or_404(Revision, article=article, version=version)
         if request.method != "POST":
             return redirect("admin:articles_article_revisions", pk=pk)
-        new = revisions.restore_revision(article=article, revision=revision, user=request.user)
+        try:
+            new = editing.restore_revision(article=article, revision=revision, user=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return redirect("admin:articles_article_revisions", pk=pk)
         self.message_user(request, f"Version {version} restored as version {new.version}.", messages.SUCCESS)
         return redirect("admin:articles_article_change", article.pk)

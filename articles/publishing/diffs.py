@@ -6,6 +6,8 @@ import re
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
+from articles.models import Author, Photo, Section, Source
+
 LABELS = {
     "headline": "Headline",
     "slug": "Slug",
@@ -55,11 +57,37 @@ def inline_diff(old: str, new: str) -> str:
     return mark_safe("".join(out))
 
 
+# Snapshots keep ids; people read names. A row deleted since is named as such.
+NAMED = {"section_id": Section, "lead_photo_id": Photo, "authors": Author, "sources": Source}
+
+
+def _names(old: dict, new: dict) -> dict[str, dict[int, str]]:
+    names = {}
+    for field, model in NAMED.items():
+        ids = set()
+        for snap in (old, new):
+            value = snap.get(field)
+            ids.update(value if isinstance(value, list) else [value] if value else [])
+        found = {pk: str(row) for pk, row in model.objects.in_bulk(ids).items()} if ids else {}
+        names[field] = {pk: found.get(pk, f"(deleted {model._meta.verbose_name} #{pk})") for pk in ids}
+    return names
+
+
+def _named(field: str, value, names: dict):
+    if field not in names or value is None:
+        return value
+    if isinstance(value, list):
+        return [names[field].get(v, v) for v in value]
+    return names[field].get(value, value)
+
+
 def field_diffs(old: dict, new: dict) -> list[tuple[str, str]]:
-    """(label, html) for every field that differs between two snapshots."""
+    """(label, html) for every field that differs between two snapshots, with names for ids."""
     changes = []
+    names = _names(old, new)
     for name, label in LABELS.items():
-        before, after = _text(name, old.get(name)), _text(name, new.get(name))
+        before = _text(name, _named(name, old.get(name), names))
+        after = _text(name, _named(name, new.get(name), names))
         if before != after:
             changes.append((label, inline_diff(before, after)))
     return changes

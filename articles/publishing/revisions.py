@@ -2,13 +2,10 @@
 
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, ArticleSource, Revision
-
-from .policy import can_edit, require
+from articles.models import Article, Revision
 
 SNAPSHOT_FIELDS = [
     "headline", "slug", "standfirst", "body", "section_id", "lead_photo_id", "status",
@@ -42,23 +39,3 @@ def bump_version(article: Article) -> None:
     """Count a save: what an editor's open form is compared against to detect a conflict."""
     Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
     article.refresh_from_db(fields=["version"])
-
-
-@transaction.atomic
-def restore_revision(*, article: Article, revision: Revision, user) -> Revision:
-    require(can_edit(user, article), "You may not edit this story.")
-    data = revision.data
-    for name in ["headline", "slug", "standfirst", "body", "section_id", "lead_photo_id", "seo_title",
-                 "meta_description"]:  # fmt: skip
-        setattr(article, name, data.get(name, getattr(article, name)))
-    article.updated_by = user
-    article.save()
-    article.tags.set(data.get("tags", []))
-    article.articleauthor_set.all().delete()
-    for order, author_id in enumerate(data.get("authors", [])):
-        ArticleAuthor.objects.create(article=article, author_id=author_id, order=order)
-    article.articlesource_set.all().delete()
-    for order, source_id in enumerate(data.get("sources", [])):
-        ArticleSource.objects.create(article=article, source_id=source_id, order=order)
-    bump_version(article)
-    return record_revision(article=article, user=user, note=f"Restored version {revision.version}")

@@ -80,8 +80,16 @@ def publish_problems(article: Article, at: datetime) -> list[str]:
 
 
 @transaction.atomic
+def schedule(*, article: Article, user, at: datetime | None) -> Article:
+    """Publish at a future time: the story goes live by itself then, no cron needed."""
+    if not at or at <= timezone.now():
+        raise ValidationError("Set a publish time in the future to schedule the story.")
+    return publish(article=article, user=user, at=at)
+
+
+@transaction.atomic
 def publish(*, article: Article, user, at: datetime | None = None) -> Article:
-    """Publish now, or schedule for `at`: a future time goes live by itself, no cron needed."""
+    """Publish now (or at `at`: a past time backdates an imported story, a future one schedules it)."""
     require(can_publish(user), "Only editors can publish or schedule stories.")
     if article.deleted_at is not None:
         raise ValidationError("Restore the story from the trash before publishing it.")

@@ -12,8 +12,6 @@ from PIL import Image, ImageDraw
 
 from articles.models import (
     Article,
-    ArticleAuthor,
-    ArticleSource,
     Author,
     Photo,
     Section,
@@ -22,6 +20,7 @@ from articles.models import (
     Source,
 )
 from articles.photos import services
+from articles.publishing import editing, workflow
 from newsroom.ops import demo_content as demo
 
 DEMO_USERS = [
@@ -116,23 +115,23 @@ class Command(BaseCommand):
             if Article.objects.filter(slug=story["slug"]).exists():
                 continue
             photo = self._photo(story, index, sources, users["editor"])
-            article = Article.objects.create(
+            # Written as a newsroom would: the same services, rules and records as the admin.
+            article = Article(
                 slug=story["slug"],
                 headline=story["headline"],
                 standfirst=story["standfirst"],
                 body=story["body"],
                 section=sections[story["section"]],
                 lead_photo=photo,
-                status=Article.Status.PUBLISHED,
-                published_at=now - timedelta(hours=3 * index + 1),
-                created_by=users["editor"],
-                updated_by=users["editor"],
             )
-            for order, slug in enumerate(story.get("authors", [])):
-                ArticleAuthor.objects.create(article=article, author=authors[slug], order=order)
-            for order, slug in enumerate(story.get("sources", [])):
-                ArticleSource.objects.create(article=article, source=sources[slug], order=order)
-            article.tags.set(story.get("tags", []))
+            editing.save_edit(
+                article=article,
+                user=users["editor"],
+                tags=story.get("tags", []),
+                authors=[authors[slug] for slug in story.get("authors", [])],
+                sources=[sources[slug] for slug in story.get("sources", [])],
+            )
+            workflow.publish(article=article, user=users["editor"], at=now - timedelta(hours=3 * index + 1))
             created += 1
         self.stdout.write(
             f"Demo content ready: {Article.objects.count()} articles ({created} new), "
