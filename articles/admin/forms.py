@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.forms.models import BaseInlineFormSet
 from taggit.models import Tag
 
 from articles.models import Article, Photo, Source
 from articles.photos import metadata, validation
-from articles.publishing import editing
+from articles.publishing import editing, workflow
 
 
 class PhotoForm(forms.ModelForm):
@@ -128,3 +129,19 @@ class ArticleAdminForm(forms.ModelForm):
             if field is None or not self.has_error(field):
                 for message in messages:
                     self.add_error(field, message)
+
+
+class GalleryFormSet(BaseInlineFormSet):
+    """A published story's gallery takes only credited photos (the publish rule), said on the form."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None or self.instance.status != Article.Status.PUBLISHED:
+            return
+        kept = [
+            form.cleaned_data["photo"]
+            for form in self.forms
+            if form.cleaned_data.get("photo") and not form.cleaned_data.get("DELETE")
+        ]
+        if problems := workflow.credit_problems(gallery=kept):
+            raise forms.ValidationError(problems)

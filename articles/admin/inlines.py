@@ -12,10 +12,12 @@ from articles.models import (
 )
 
 from .common import thumbnail
+from .forms import GalleryFormSet
 
 
 class GalleryItemInline(admin.TabularInline):
     model = GalleryItem
+    formset = GalleryFormSet
     autocomplete_fields = ["photo"]
     fields = ["photo", "thumb", "caption", "order"]
     readonly_fields = ["thumb"]

@@ -27,13 +27,13 @@ class TrashAdmin(admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("articles.delete_article")
+        return policy.can_restore_from_trash(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return policy.can_purge(request.user)
 
     def has_restore_permission(self, request):
-        return request.user.has_perm("articles.delete_article")
+        return policy.can_restore_from_trash(request.user)
 
     def delete_queryset(self, request, queryset):
         for article in queryset:

@@ -101,6 +101,3 @@ def forget_story(article_id: int) -> None:
 def card_stamps(items) -> dict[str, float]:
     """The stamps of cards(items), for a lookup() that also reads a page's other fragments."""
     return {key: at for _, key, at in card_keys(items)}
-
-
-store.on_recovery(bump_shared)

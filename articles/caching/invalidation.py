@@ -36,7 +36,7 @@ from articles.models import (
 from articles.public.render import prerender
 from articles.search import article_content_type_id
 
-from . import fragments, pagecache
+from . import fragments, pagecache, store
 from .site import invalidate_site_context
 
 
@@ -99,6 +99,9 @@ def changed(sender, instance, signal, created=False, **kwargs):
 
 
 def connect() -> None:
+    # Invalidations made while the cache was down were lost: nothing stored before may come back.
+    for supersede in (pagecache.invalidate, fragments.bump_shared, invalidate_site_context):
+        store.on_recovery(supersede)
     for model in TABLE:
         uid = f"invalidate-{model._meta.label}"
         post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save")

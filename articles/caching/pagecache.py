@@ -129,7 +129,3 @@ class PageCacheMiddleware:
             s_maxage=settings.CDN_CACHE_SECONDS,
             stale_while_revalidate=settings.CDN_STALE_SECONDS,
         )
-
-
-# Invalidations made while the cache was down were lost: pages stored before it must not come back.
-store.on_recovery(invalidate)

@@ -35,6 +35,3 @@ def site_context():
     }
     store.set(SITE_CONTEXT_KEY, value, 3600)
     return value
-
-
-store.on_recovery(invalidate_site_context)

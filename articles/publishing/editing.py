@@ -34,7 +34,7 @@ from articles.models import (
 )
 
 from .diffs import field_diffs
-from .policy import can_edit, can_publish, require
+from .policy import can_edit, can_publish, can_write_notes, require
 from .revisions import record_revision, snapshot
 from .workflow import photo_problems, publish_problems
 
@@ -157,7 +157,7 @@ def save_edit(
 
 
 def _require_notes(user) -> None:
-    require(user.is_active and user.has_perm("articles.add_correction"), "Only editors add notes to readers.")
+    require(can_write_notes(user), "Only editors add notes to readers.")
 
 
 @transaction.atomic

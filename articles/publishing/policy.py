@@ -37,3 +37,16 @@ def can_purge(user) -> bool:
 def require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def can_trash(user, article: Article) -> bool:
+    return user.is_active and user.has_perm("articles.delete_article") and can_edit(user, article)
+
+
+def can_restore_from_trash(user) -> bool:
+    return user.is_active and user.has_perm("articles.delete_article")
+
+
+def can_write_notes(user) -> bool:
+    """Corrections and updates shown to readers: editors."""
+    return user.is_active and user.has_perm("articles.add_correction")

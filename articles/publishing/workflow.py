@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article, Transition
 
-from .policy import can_edit, can_publish, can_purge, require
+from .policy import can_edit, can_publish, can_purge, can_restore_from_trash, can_trash, require
 from .revisions import bump_version, record_revision
 
 Status = Article.Status
@@ -52,18 +52,24 @@ def return_to_draft(*, article: Article, user) -> Article:
     return _transition(article, user, to=Status.DRAFT, action="return_to_draft")
 
 
-def photo_problems(article) -> list[str]:
-    """Why the article's photos stop it being published: every lead or gallery photo needs a credit."""
+def credit_problems(*, lead=None, gallery=()) -> list[str]:
+    """Why these photos stop a story being published: every lead or gallery photo needs a credit."""
     fix = "choose a source or type the photographer in the photo library before publishing."
     problems = []
-    if article.lead_photo_id and not article.lead_photo.credit:
-        problems.append(f"The lead photo “{article.lead_photo}” has no credit: {fix}")
-    if article.pk:
-        items = article.gallery_items.select_related("photo__credit_source")
-        for position, item in enumerate(items, start=1):
-            if not item.photo.credit:
-                problems.append(f"Gallery photo {position} (“{item.photo}”) has no credit: {fix}")
+    if lead is not None and not lead.credit:
+        problems.append(f"The lead photo “{lead}” has no credit: {fix}")
+    for position, photo in enumerate(gallery, start=1):
+        if not photo.credit:
+            problems.append(f"Gallery photo {position} (“{photo}”) has no credit: {fix}")
     return problems
+
+
+def photo_problems(article) -> list[str]:
+    """credit_problems() of the story's photos as stored."""
+    gallery = []
+    if article.pk:
+        gallery = [item.photo for item in article.gallery_items.select_related("photo__credit_source")]
+    return credit_problems(lead=article.lead_photo if article.lead_photo_id else None, gallery=gallery)
 
 
 def publish_problems(article: Article, at: datetime) -> list[str]:
@@ -114,7 +120,7 @@ def unpublish(*, article: Article, user, note: str = "") -> Article:
 @transaction.atomic
 def trash(*, article: Article, user) -> Article:
     require(
-        user.has_perm("articles.delete_article") and can_edit(user, article),
+        can_trash(user, article),
         "You may not delete this story.",
     )
     return _transition(article, user, to=article.status, action="trash", deleted_at=timezone.now())
@@ -122,7 +128,7 @@ def trash(*, article: Article, user) -> Article:
 
 @transaction.atomic
 def restore_from_trash(*, article: Article, user) -> Article:
-    require(user.has_perm("articles.delete_article"), "You may not restore stories.")
+    require(can_restore_from_trash(user), "You may not restore stories.")
     return _transition(article, user, to=article.status, action="restore", deleted_at=None)
 
 

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from taggit.models import Tag
 
-from articles.caching import fragments, store
+from articles.caching import fragments
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -23,9 +23,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fragments_on(settings):
     settings.FRAGMENT_CACHE_SECONDS = 300
-    store._outage_until = 0.0
-    yield
-    store._outage_until = 0.0
 
 
 @pytest.fixture

@@ -16,9 +16,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 300
-    store._outage_until = 0.0
-    yield
-    store._outage_until = 0.0
 
 
 def test_second_anonymous_request_is_a_cache_hit(client, make_article):

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.caching import store
 from articles.models import Article
 from articles.public import related
 from articles.publishing import workflow
@@ -17,7 +16,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_window(monkeypatch):
     monkeypatch.setattr(related, "_shared", (None, []))
-    store._outage_until = 0.0
 
 
 def both_ways(story, settings):

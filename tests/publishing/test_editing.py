@@ -243,3 +243,15 @@ def test_the_demo_command_writes_through_the_services(db):
     assert Revision.objects.filter(version=1).count() == stories.count()
     assert Transition.objects.filter(action="publish").count() == stories.count()
     assert stories.filter(created_by__username="editor").count() == stories.count()
+
+
+def test_a_published_storys_gallery_takes_no_photo_without_credit(editor_client, make_article, make_photo):
+    article = make_article()
+    uncredited = make_photo(caption="Unknown author")
+    url = change_url(article)
+    gallery = {"gallery_items-TOTAL_FORMS": "1", "gallery_items-0-photo": str(uncredited.pk)}
+    data = filled_form(editor_client, url, **gallery, **{"gallery_items-0-order": "0"})
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "has no credit" in response.content.decode()
+    assert not article.gallery_items.exists()
