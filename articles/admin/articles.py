@@ -19,7 +19,7 @@ from articles.models import (
 )
 from articles.publishing import editing, policy, preview, workflow
 
-from .common import EstimatedCountPaginator, short_datetime, thumbnail
+from .common import EstimatedCountPaginator, SafeAutocompleteMixin, short_datetime, thumbnail
 from .filters import AuthorFilter, PublishedFilter, SectionFilter, StateFilter, TagFilter
 from .forms import ArticleAdminForm
 from .inlines import ArticleAuthorInline, ArticleSourceInline, CorrectionInline, GalleryItemInline
@@ -43,7 +43,7 @@ WORKFLOW_BUTTONS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionViews, admin.ModelAdmin):
+class ArticleAdmin(SafeAutocompleteMixin, RevisionViews, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "section", "state", "publish_time", "byline", "thumb", "last_modified"]

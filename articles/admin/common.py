@@ -1,8 +1,9 @@
-"""Pieces every admin screen shares: small thumbnails, compact dates, estimated counts."""
+"""Pieces every admin screen shares: small thumbnails, compact dates, estimated counts, autocomplete."""
 
 import json
 
-from django.core.exceptions import EmptyResultSet
+from django.contrib.admin import widgets
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils import timezone
@@ -59,3 +60,48 @@ class EstimatedCountPaginator(Paginator):
         plan = json.loads(plan) if isinstance(plan, str) else plan
         estimate = int(plan[0]["Plan"]["Plan Rows"])
         return estimate if estimate > self.ESTIMATE_ABOVE else super().count
+
+
+class _RedrawsOnlyValidValues:
+    """Redraws only the posted values the related field can hold.
+
+    Django's redraw filters the related table by whatever was posted, so "abc" or "1.5" for an id raised
+    (a 500) instead of showing the form error the field already reports.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        opts = self.field.remote_field.model._meta
+        target = opts.get_field(getattr(self.field.remote_field, "field_name", None) or opts.pk.name)
+        return super().optgroups(name, [v for v in value if _holds(target, v)], attr)
+
+
+def _holds(field, value) -> bool:
+    try:
+        # The validators too: an integer past the column's range is no id either.
+        field.run_validators(field.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
+class AutocompleteSelect(_RedrawsOnlyValidValues, widgets.AutocompleteSelect):
+    pass
+
+
+class AutocompleteSelectMultiple(_RedrawsOnlyValidValues, widgets.AutocompleteSelectMultiple):
+    pass
+
+
+class SafeAutocompleteMixin:
+    """For every ModelAdmin and inline: its autocomplete_fields use the widgets above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            using = kwargs.get("using")
+            kwargs["widget"] = AutocompleteSelectMultiple(db_field, self.admin_site, using=using)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

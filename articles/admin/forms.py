@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.forms.models import BaseInlineFormSet
 from taggit.models import Tag
 
 from articles.models import Article, Photo, Source
 from articles.photos import metadata, validation
 from articles.publishing import editing, workflow
+
+from .common import AutocompleteSelectMultiple
 
 
 class PhotoForm(forms.ModelForm):

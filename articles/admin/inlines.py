@@ -11,11 +11,11 @@ from articles.models import (
     GalleryItem,
 )
 
-from .common import thumbnail
+from .common import SafeAutocompleteMixin, thumbnail
 from .forms import GalleryFormSet
 
 
-class GalleryItemInline(admin.TabularInline):
+class GalleryItemInline(SafeAutocompleteMixin, admin.TabularInline):
     model = GalleryItem
     formset = GalleryFormSet
     autocomplete_fields = ["photo"]
@@ -34,7 +34,7 @@ class GalleryItemInline(admin.TabularInline):
         return thumbnail(obj.photo, 64) if obj and obj.photo_id else "—"
 
 
-class ArticleAuthorInline(admin.TabularInline):
+class ArticleAuthorInline(SafeAutocompleteMixin, admin.TabularInline):
     model = ArticleAuthor
     autocomplete_fields = ["author"]
     extra = 1
@@ -42,7 +42,7 @@ class ArticleAuthorInline(admin.TabularInline):
     verbose_name_plural = "byline (in order)"
 
 
-class ArticleSourceInline(admin.TabularInline):
+class ArticleSourceInline(SafeAutocompleteMixin, admin.TabularInline):
     model = ArticleSource
     autocomplete_fields = ["source"]
     extra = 1

@@ -10,12 +10,12 @@ from articles.models import (
 from articles.photos import services
 from articles.photos.services import photo_uses
 
-from .common import thumbnail
+from .common import SafeAutocompleteMixin, thumbnail
 from .forms import PhotoForm
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = PhotoForm
     list_display = [
         "thumb",

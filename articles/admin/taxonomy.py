@@ -10,6 +10,8 @@ from articles.models import (
     Source,
 )
 
+from .common import SafeAutocompleteMixin
+
 
 class SocialLinkInline(admin.TabularInline):
     model = SocialLink
@@ -28,7 +30,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "order", "show_in_nav"]
     list_editable = ["order", "show_in_nav"]
     list_select_related = ["parent"]
@@ -46,7 +48,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "is_agency", "user"]
     list_filter = ["is_agency"]
     list_select_related = ["user"]

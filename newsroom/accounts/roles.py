@@ -74,24 +74,50 @@ def sync_roles(apps=None):
 # --- Staff status follows the role ------------------------------------------------------------------
 
 
-def staff_follows_roles(sender, instance, action, reverse, pk_set, **kwargs):
-    """Whoever holds a newsroom role may sign in to the admin; whoever loses every role may not.
+def staff_follows_roles(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """Whoever is given a newsroom role may sign in to the admin; whoever loses their last role may not.
 
     Without this, an administrator who adds someone to Reporters leaves them unable to sign in, since
-    the admin asks for is_staff, which the role alone does not set.
+    the admin asks for is_staff, which the role alone does not set. Only changes that involve a role
+    count: staff made by hand (no role) keep it when put in or taken out of other groups. Superusers
+    are left alone.
     """
-    if action not in ("post_add", "post_remove", "post_clear"):
+    if reverse:  # group.user_set.add/remove/clear(...): `instance` is the group
+        if instance.name not in ROLES:
+            return
+        if action == "pre_clear":
+            # post_clear names no one: remember who was in the group.
+            instance._members_before_clear = list(instance.user_set.values_list("pk", flat=True))
+        elif action in ("post_add", "post_remove"):
+            _sync_staff(pk_set)
+        elif action == "post_clear":
+            _sync_staff(instance.__dict__.pop("_members_before_clear", []))
         return
+    # user.groups.add/remove/clear(...): `instance` is the user, `model` the group class
+    if action == "pre_clear":
+        instance._had_role_before_clear = instance.groups.filter(name__in=list(ROLES)).exists()
+    elif action in ("post_add", "post_remove"):
+        if model.objects.filter(pk__in=pk_set, name__in=list(ROLES)).exists():
+            _sync_staff([instance.pk], instance)
+    elif action == "post_clear" and instance.__dict__.pop("_had_role_before_clear", False):
+        _sync_staff([instance.pk], instance)
+
+
+def _sync_staff(user_pks, instance=None) -> None:
+    """is_staff = holds a role, for these users who are not superusers; `instance` is kept in step."""
     from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
 
     User = get_user_model()
-    users = User.objects.filter(pk__in=pk_set or []) if reverse else User.objects.filter(pk=instance.pk)
-    for user in users.filter(is_superuser=False):
-        has_role = user.groups.filter(name__in=ROLES).exists()
-        if user.is_staff != has_role:
-            User.objects.filter(pk=user.pk).update(is_staff=has_role)
-            if not reverse:
-                instance.is_staff = has_role
+    users = User.objects.filter(pk__in=user_pks, is_superuser=False)
+    for pk, is_staff, has_role in users.annotate(
+        has_role=Exists(User.groups.through.objects.filter(user=OuterRef("pk"), group__name__in=list(ROLES)))
+    ).values_list("pk", "is_staff", "has_role"):
+        if is_staff != has_role:
+            # An update, not save(): it leaves the rest of the row (and any save in progress) alone.
+            User.objects.filter(pk=pk).update(is_staff=has_role)
+        if instance is not None and instance.pk == pk:
+            instance.is_staff = has_role
 
 
 def connect() -> None:

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.public.middleware.SecurityHeadersMiddleware",
+    # Before anything reads the query string into a database query (filters, search, autocomplete).
+    "articles.public.middleware.AdminQueryNulMiddleware",
     # Before sessions and auth: a cache hit costs no database query at all.
     "articles.caching.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
