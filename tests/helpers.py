@@ -74,3 +74,22 @@ def filled_form(client, url, form_id="article_form", **fields) -> dict:
     data = form_fields(client.get(url).content.decode(), form_id)
     data.update(fields)
     return data
+
+
+def photo_edit_post(photo, **overrides):
+    """The photo change form's POST for `photo` as it stands, keeping its file unless `image` is given."""
+    data = photo_post(
+        alt_text=photo.alt_text,
+        caption=photo.caption,
+        credit_source=photo.credit_source_id or "",
+        credit_text=photo.credit_text,
+        copyright=photo.copyright,
+        rights=photo.rights,
+        focal_x=str(photo.focal_x),
+        focal_y=str(photo.focal_y),
+    )
+    del data["image"]
+    if photo.may_redistribute:
+        data["may_redistribute"] = "on"
+    data.update(overrides)
+    return data

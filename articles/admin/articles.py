@@ -6,8 +6,9 @@ from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -92,19 +93,20 @@ class ArticleAdmin(SafeAutocompleteMixin, RevisionViews, admin.ModelAdmin):
         return readonly
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .live()
-            .prefetch_related(
-                Prefetch("articleauthor_set", queryset=ArticleAuthor.objects.select_related("author"))
-            )
+        # The list, the change form and every object page read this: a story the policy hides is absent.
+        stories = policy.viewable(request.user, super().get_queryset(request).live())
+        return stories.prefetch_related(
+            Prefetch("articleauthor_set", queryset=ArticleAuthor.objects.select_related("author"))
         )
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
 
     # --- permissions, enforced on every request whatever the page shows -------------------------
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or policy.can_view(request.user, obj))
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -165,12 +167,31 @@ class ArticleAdmin(SafeAutocompleteMixin, RevisionViews, admin.ModelAdmin):
         url = reverse("articles:preview", kwargs={"token": preview.preview_token(obj)})
         days = preview.PREVIEW_LINK_MAX_AGE.days
         return format_html(
-            '<a href="{}">{}</a><br><span class="help">Read-only, works without an account, expires in '
-            "{} days and is never indexed.</span>",
+            '<a href="{}">{}</a><br><span class="help">Read-only, works without an account and is never '
+            "indexed. It expires in {} days, and stops working once the story is published, unpublished "
+            "or trashed, or when its links are revoked.</span>",
             url,
             url,
             days,
         )
+
+    # --- revoking preview links -----------------------------------------------------------------
+
+    def get_urls(self):
+        revoke = self.admin_site.admin_view(self.revoke_previews_view)
+        return [
+            path("<int:pk>/revoke-previews/", revoke, name="articles_article_revoke_previews"),
+            *super().get_urls(),
+        ]
+
+    def revoke_previews_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        # A story the reporter cannot see is a 404 here as on its change form; the service asks can_edit.
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        preview.revoke_preview_links(article=article, user=request.user)
+        self.message_user(request, "Preview links revoked: every link sent so far no longer works.")
+        return redirect("admin:articles_article_change", article.pk)
 
     @admin.display(description="History")
     def history(self, obj):

@@ -4,7 +4,7 @@ from django.forms.models import BaseInlineFormSet
 from taggit.models import Tag
 
 from articles.models import Article, Photo, Source
-from articles.photos import metadata, validation
+from articles.photos import metadata, services, validation
 from articles.publishing import editing, workflow
 
 from .common import AutocompleteSelectMultiple
@@ -57,6 +57,11 @@ class PhotoForm(forms.ModelForm):
                     cleaned["credit_source"] = source
                 else:
                     cleaned["credit_text"] = meta["credit"][: Photo._meta.get_field("credit_text").max_length]
+        if not self.has_error("credit_source") and services.uncredited_in_published_story(
+            self.instance, credit_source=cleaned.get("credit_source"), credit_text=cleaned.get("credit_text")
+        ):
+            # Said on the form, so nothing is saved; save_photo refuses it as well.
+            self.add_error("credit_source", services.CREDIT_REQUIRED)
         return cleaned
 
 

@@ -9,6 +9,7 @@ from articles.models import (
 )
 from articles.photos import services
 from articles.photos.services import photo_uses
+from articles.publishing import policy
 
 from .common import SafeAutocompleteMixin, thumbnail
 from .forms import PhotoForm
@@ -74,6 +75,11 @@ class PhotoAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     @admin.display(description="Credit", ordering="credit_source__name")
     def credit_display(self, obj):
         return obj.credit or "— no credit —"
+
+    def has_change_permission(self, request, obj=None):
+        # A photo a published story shows opens read-only for reporters, and a POST is a 403.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or policy.can_change_photo(request.user, obj))
 
     def save_model(self, request, obj, form, change):
         replaced = form.initial.get("image") if change and "image" in form.changed_data else None

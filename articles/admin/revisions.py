@@ -10,7 +10,7 @@ from articles.models import (
     Article,
     Revision,
 )
-from articles.publishing import editing
+from articles.publishing import editing, policy
 from articles.publishing.diffs import field_diffs
 
 
@@ -37,7 +37,8 @@ class RevisionViews:
         ]
 
     def _article_for(self, request, pk, *, edit=False):
-        article = get_object_or_404(Article.objects.live(), pk=pk)
+        # A story the policy hides is a 404, as on its change form: its existence is not confirmed.
+        article = get_object_or_404(policy.viewable(request.user, Article.objects.live()), pk=pk)
         allowed = (
             self.has_change_permission(request, article)
             if edit

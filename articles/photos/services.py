@@ -1,10 +1,12 @@
 """Photo writes and the questions asked of a photo's use. Each write is atomic: on failure the previous
 state stays, with no row and no file left behind."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from PIL import Image
 
 from articles.models import Article, GalleryItem, Photo
+from articles.publishing import policy
 
 from . import renditions
 from .renditions import SIDEWAYS
@@ -17,14 +19,36 @@ def _display_size(photo: Photo) -> tuple[int, int]:
     return (height, width) if orientation in SIDEWAYS else (width, height)
 
 
+CREDIT_REQUIRED = (
+    "A published or scheduled story uses this photo, so it must keep a credit: choose a source or type "
+    "the photographer."
+)
+
+
+def uncredited_in_published_story(photo: Photo, *, credit_source, credit_text: str) -> bool:
+    """The credit rule: would `photo`, saved with this credit, be shown without one by a published or
+    scheduled story? Publishing checks the credit once; this keeps it true for every later change."""
+    if credit_source or (credit_text or "").strip():
+        return False
+    return policy.photo_in_published_story(photo)
+
+
 def save_photo(*, photo: Photo, user=None, replaced_name: str | None = None) -> Photo:
     """Save `photo` and write its renditions; a failure leaves no row and no file behind.
 
+    `user`, when given, must be allowed to change the photo (policy.can_change_photo); whoever saves,
+    a photo a published story shows keeps its credit. Both are checked before any file is written.
     Renditions are made for a new file or a moved focal point, and kept for any other edit.
     `replaced_name` is the file the photo had before an edit replaced it: it, its renditions and
     the renditions of earlier focal points are removed once the new state is committed.
     """
     is_new = photo.pk is None
+    if user is not None and not is_new:
+        policy.require(policy.can_change_photo(user, photo), "You may not change this photo.")
+    if uncredited_in_published_story(
+        photo, credit_source=photo.credit_source_id, credit_text=photo.credit_text
+    ):
+        raise ValidationError({"credit_source": CREDIT_REQUIRED})
     if user is not None and is_new:
         photo.uploaded_by = user
     stored_new_file = wrote_renditions = False

@@ -5,10 +5,36 @@ decides. Every answer is checked on the server, whatever a page shows.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 
-from articles.models import Article
+from articles.models import Article, GalleryItem, published_q
 
 Status = Article.Status
+
+
+def _sees_every_story(user) -> bool:
+    return user.is_active and user.has_perm("articles.edit_others_article")
+
+
+def _sees_own_stories(user) -> bool:
+    return user.is_active and user.pk is not None and user.has_perm("articles.view_article")
+
+
+def can_view(user, article: Article) -> bool:
+    """Everyone sees a live story; a reporter also sees their own unpublished ones; editors see all."""
+    if article.is_live or _sees_every_story(user):
+        return True
+    return _sees_own_stories(user) and article.created_by_id == user.pk
+
+
+def viewable(user, queryset: QuerySet) -> QuerySet:
+    """`queryset` cut to the stories can_view allows `user`, as one filter (the admin list's budget)."""
+    if _sees_every_story(user):
+        return queryset
+    rule = published_q()
+    if _sees_own_stories(user):
+        rule |= Q(created_by=user.pk)
+    return queryset.filter(rule)
 
 
 def can_publish(user) -> bool:
@@ -28,6 +54,25 @@ def can_edit(user, article: Article) -> bool:
     ):
         return False
     return article.created_by_id == user.pk or user.has_perm("articles.edit_others_article")
+
+
+def photo_in_published_story(photo) -> bool:
+    """Whether a published or scheduled story shows `photo`, as its lead photo or in its gallery."""
+    if photo.pk is None:
+        return False
+    stories = Article.objects.published() | Article.objects.scheduled()
+    in_gallery = GalleryItem.objects.filter(photo=photo).values("article")
+    return stories.filter(Q(lead_photo=photo) | Q(pk__in=in_gallery)).exists()
+
+
+def can_change_photo(user, photo) -> bool:
+    """A photo a published or scheduled story shows is part of that story: changing it is editing a
+    published story (editors); any other library photo, whoever may change photos."""
+    if not (user.is_active and user.has_perm("articles.change_photo")):
+        return False
+    if user.has_perm("articles.edit_published_article"):
+        return True
+    return not photo_in_published_story(photo)
 
 
 def can_purge(user) -> bool:
