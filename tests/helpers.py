@@ -10,6 +10,15 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+# A Redis that refuses every connection (port 1 on loopback): the cache is down, for real.
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "newsroom.redis_cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
 
 def image_bytes(fmt="JPEG", size=(800, 600), color=(120, 60, 30), **save_kwargs) -> bytes:
     out = io.BytesIO()

@@ -15,26 +15,11 @@ from taggit.models import Tag
 
 from articles.caching import store
 from articles.models import Article, Photo
-from tests.helpers import article_post, photo_post
+from tests.helpers import DEAD_REDIS, article_post, photo_post
 
 pytestmark = pytest.mark.django_db
 
 YEAR = timedelta(days=400)
-DEAD_REDIS = {
-    "default": {
-        "BACKEND": "newsroom.redis_cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }
-}
-
-
-@pytest.fixture(autouse=True)
-def _no_outage_carried_over():
-    """The store remembers an outage for a few seconds: no test may inherit another's."""
-    store._outage_until, store._recovering = 0.0, False
-    yield
-    store._outage_until, store._recovering = 0.0, False
 
 
 @pytest.fixture

@@ -6,16 +6,9 @@ from django.test import override_settings
 
 from articles.caching import fragments, pagecache, store
 from articles.caching.site import SITE_CONTEXT_KEY, site_context
+from tests.helpers import DEAD_REDIS
 
 pytestmark = pytest.mark.django_db
-
-DEAD_REDIS = {
-    "default": {
-        "BACKEND": "newsroom.redis_cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }
-}
 
 
 @pytest.fixture(autouse=True)

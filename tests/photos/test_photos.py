@@ -22,6 +22,7 @@ from articles.models import GalleryItem, Photo
 from articles.photos import renditions, services
 from articles.publishing import workflow
 from tests.helpers import image_bytes, media_files, upload
+from tests.helpers import photo_edit_post as edit_post
 from tests.helpers import photo_post as base_photo_post
 
 pytestmark = pytest.mark.django_db
@@ -92,23 +93,6 @@ def halves(size=(1600, 600), left=(220, 20, 20), right=(20, 20, 220)) -> bytes:
 def photo_post(**overrides) -> dict:
     """The admin's photo form with nothing typed in the fields metadata may fill."""
     return base_photo_post(**{"caption": "", "credit_source": "", **overrides})
-
-
-def edit_post(photo, **overrides) -> dict:
-    """The change form's POST for `photo`, keeping its file unless `image` is given."""
-    data = photo_post(
-        alt_text=photo.alt_text,
-        caption=photo.caption,
-        credit_source=photo.credit_source_id or "",
-        credit_text=photo.credit_text,
-        copyright=photo.copyright,
-        rights=photo.rights,
-        focal_x=str(photo.focal_x),
-        focal_y=str(photo.focal_y),
-    )
-    del data["image"]
-    data.update(overrides)
-    return data
 
 
 def image_errors(response) -> str:
