@@ -666,3 +666,67 @@ class TrashedArticle(Article):
         proxy = True
         verbose_name = "article in the trash"
         verbose_name_plural = "trash"
+
+
+class StoryComment(models.Model):
+    """An internal note on a story, from staff to staff: readers never see it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        get_latest_by = "created_at"
+        indexes = [models.Index(fields=["article", "created_at"], name="story_comment_article_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text__regex=r"^\s*$"), name="story_comment_not_empty")
+        ]
+
+    def __str__(self):
+        return f"{self.user or 'Someone'} on {self.article_id}: {self.text[:40]}"
+
+
+class PendingVersion(models.Model):
+    """Changes to a published story that readers do not see until an editor publishes them.
+
+    `data` has the shape of a revision's (publishing/revisions.py snapshot): applying it is a restore.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="pending")
+    data = models.JSONField()
+    # The story's version the changes were made on: publishing them over a newer save is a conflict.
+    based_on_version = models.PositiveIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        get_latest_by = "updated_at"
+
+    def __str__(self):
+        return f"Pending changes to {self.article_id}"
+
+
+class Autosave(models.Model):
+    """A copy of a story form's unsaved changes, kept while someone types. It never touches the story and
+    makes no revision; the form offers it back when reopened. `article` is empty for a story not yet saved."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    data = models.JSONField(help_text="The form's fields as the browser would send them.")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        get_latest_by = "updated_at"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "article"], nulls_distinct=False, name="autosave_one_per_form"
+            )
+        ]
+
+    def __str__(self):
+        return f"Autosave by {self.user_id} of {self.article_id or 'a new story'}"
