@@ -6,10 +6,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from . import search_index
+        from . import search_index, tag_slugs
         from .caching import invalidation
         from .photos import receivers
 
         invalidation.connect()
         search_index.connect()
         receivers.connect()
+        tag_slugs.connect()

@@ -5,6 +5,7 @@ from htmlscan.py), never from one another.
 """
 
 import io
+import struct
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -28,6 +29,15 @@ def image_bytes(fmt="JPEG", size=(800, 600), color=(120, 60, 30), **save_kwargs)
 
 def upload(name="photo.jpg", data=None, content_type="image/jpeg"):
     return SimpleUploadedFile(name, image_bytes() if data is None else data, content_type)
+
+
+def with_iptc(jpeg: bytes, fields: dict[tuple[int, int], bytes]) -> bytes:
+    """`jpeg` with an APP13 "Photoshop 3.0" segment holding an 8BIM 0x0404 (IPTC-IIM) resource."""
+    iim = b"".join(b"\x1c" + bytes(key) + struct.pack(">H", len(v)) + v for key, v in fields.items())
+    iim += b"\x00" * (len(iim) % 2)
+    resource = b"8BIM" + b"\x04\x04" + b"\x00\x00" + struct.pack(">I", len(iim)) + iim
+    payload = b"Photoshop 3.0\x00" + resource
+    return jpeg[:2] + b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
 
 
 def media_files(root: Path) -> list[str]:

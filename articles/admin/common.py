@@ -2,6 +2,7 @@
 
 import json
 
+from django import forms
 from django.contrib.admin import widgets
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.paginator import Paginator
@@ -72,10 +73,11 @@ class _RedrawsOnlyValidValues:
     def optgroups(self, name, value, attr=None):
         opts = self.field.remote_field.model._meta
         target = opts.get_field(getattr(self.field.remote_field, "field_name", None) or opts.pk.name)
-        return super().optgroups(name, [v for v in value if _holds(target, v)], attr)
+        return super().optgroups(name, [v for v in value if holds(target, v)], attr)
 
 
-def _holds(field, value) -> bool:
+def holds(field, value) -> bool:
+    """Whether `value` (as posted) is a value `field` can hold."""
     try:
         # The validators too: an integer past the column's range is no id either.
         field.run_validators(field.to_python(value))
@@ -90,6 +92,44 @@ class AutocompleteSelect(_RedrawsOnlyValidValues, widgets.AutocompleteSelect):
 
 class AutocompleteSelectMultiple(_RedrawsOnlyValidValues, widgets.AutocompleteSelectMultiple):
     pass
+
+
+class FreeTagsSelectMultiple(AutocompleteSelectMultiple):
+    """Existing tags by autocomplete, and new names typed in (static/admin/js/tags.js, for `allow_new`).
+
+    A posted value is an existing tag's id or a name; names are redrawn as typed, so a form error loses
+    none of them.
+    """
+
+    allow_new = True
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        if self.allow_new:
+            attrs["data-free-tags"] = "true"
+        return attrs
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        options = groups[0][1]
+        shown = {str(option["value"]) for option in options}
+        for typed in dict.fromkeys(str(v) for v in value):
+            label = tag_name(typed)
+            if typed not in shown and label and label not in shown:
+                options.append(self.create_option(name, label, label, True, len(options)))
+                shown.add(label)
+        return groups
+
+    @property
+    def media(self):
+        # Named with the scripts it needs, so that the merged page media puts it after them.
+        after = ["admin/js/jquery.init.js", "admin/js/autocomplete.js", "admin/js/tags.js"]
+        return super().media + forms.Media(js=after)
+
+
+def tag_name(value: str) -> str:
+    """A typed tag name as taggit stores it: NUL bytes dropped, whitespace collapsed, ends trimmed."""
+    return " ".join(str(value).replace("\x00", "").split())
 
 
 class SafeAutocompleteMixin:

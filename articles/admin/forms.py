@@ -1,13 +1,31 @@
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse_lazy
 from taggit.models import Tag
 
 from articles.models import Article, Photo, Source
 from articles.photos import metadata, services, validation
 from articles.publishing import editing, workflow
 
-from .common import AutocompleteSelectMultiple
+from .common import FreeTagsSelectMultiple, holds, tag_name
+
+
+def metadata_prefill(image) -> dict:
+    """What a photo file's agency metadata offers the photo form: caption, credit and copyright cut to fit
+    their fields, and `credit_source`, the Source the credit names in any case (else None).
+
+    PhotoForm.clean fills the empty fields with it on save; the metadata endpoint gives it to the browser.
+    """
+    meta = metadata.read_metadata(image)
+    credit = meta["credit"]
+    return {
+        "caption": meta["caption"],
+        "credit": credit[: Photo._meta.get_field("credit_text").max_length],
+        "copyright": meta["copyright"][: Photo._meta.get_field("copyright").max_length],
+        "credit_source": Source.objects.filter(name__iexact=credit).first() if credit else None,
+    }
 
 
 class PhotoForm(forms.ModelForm):
@@ -16,7 +34,11 @@ class PhotoForm(forms.ModelForm):
         help_text=f"{validation.ACCEPTED_NAMES}. Caption, credit and copyright embedded by agencies fill the "
         "fields you leave empty.",
         widget=forms.ClearableFileInput(
-            attrs={"accept": ",".join(f"image/{ext}" for ext in ("jpeg", "png", "webp", "gif", "avif"))}
+            attrs={
+                "accept": ",".join(f"image/{ext}" for ext in ("jpeg", "png", "webp", "gif", "avif")),
+                # Where photo_metadata.js reads a chosen file's metadata before the form is sent.
+                "data-metadata-url": reverse_lazy("admin:articles_photo_metadata"),
+            }
         ),
     )
 
@@ -46,17 +68,16 @@ class PhotoForm(forms.ModelForm):
         image = cleaned.get("image")
         if image and hasattr(image, "content_type") and not self.has_error("image"):
             # Agency metadata only fills what the editor left empty; what they typed wins.
-            meta = metadata.read_metadata(image)
+            meta = metadata_prefill(image)
             if not cleaned.get("caption") and meta["caption"]:
                 cleaned["caption"] = meta["caption"]
             if not cleaned.get("copyright") and meta["copyright"]:
-                cleaned["copyright"] = meta["copyright"][: Photo._meta.get_field("copyright").max_length]
+                cleaned["copyright"] = meta["copyright"]
             if not cleaned.get("credit_source") and not cleaned.get("credit_text") and meta["credit"]:
-                source = Source.objects.filter(name__iexact=meta["credit"]).first()
-                if source:
-                    cleaned["credit_source"] = source
+                if meta["credit_source"]:
+                    cleaned["credit_source"] = meta["credit_source"]
                 else:
-                    cleaned["credit_text"] = meta["credit"][: Photo._meta.get_field("credit_text").max_length]
+                    cleaned["credit_text"] = meta["credit"]
         if not self.has_error("credit_source") and services.uncredited_in_published_story(
             self.instance, credit_source=cleaned.get("credit_source"), credit_text=cleaned.get("credit_text")
         ):
@@ -65,12 +86,50 @@ class PhotoForm(forms.ModelForm):
         return cleaned
 
 
+class FreeTagsField(forms.ModelMultipleChoiceField):
+    """Existing tags by id, new ones by name; cleans to Tag objects and the names of tags to create.
+
+    The story's tags are then set with taggit, which creates the new names inside the save's transaction:
+    a refused save leaves no tag behind. A name that is an existing tag's in any case is that tag.
+    """
+
+    allow_new = False  # whether this user may add tags: set by the form
+
+    def clean(self, value):
+        values = [str(v) for v in value or []]
+        if self.required and not any(tag_name(v) for v in values):
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        ids = [v for v in values if v.isascii() and v.isdigit() and holds(Tag._meta.pk, v)]
+        by_id = {str(tag.pk): tag for tag in self.queryset.filter(pk__in=ids)}
+        names = [name for name in dict.fromkeys(tag_name(v) for v in values if v not in by_id) if name]
+        longest = Tag._meta.get_field("name").max_length
+        if too_long := [name for name in names if len(name) > longest]:
+            message = f"A tag name has at most {longest} characters: shorten “{too_long[0][:40]}…”."
+            raise forms.ValidationError(message, code="too_long")
+        existing = {}
+        if names:
+            named = self.queryset.filter(Q.create([("name__iexact", name) for name in names], connector=Q.OR))
+            existing = {tag.name.upper(): tag for tag in named.order_by("-pk")}
+        chosen = {}
+        for v in values:
+            name = tag_name(v)
+            if tag := by_id.get(v) or existing.get(name.upper()) or name:
+                chosen.setdefault(tag.pk if isinstance(tag, Tag) else name.upper(), tag)
+        if (new := [t for t in chosen.values() if isinstance(t, str)]) and not self.allow_new:
+            raise forms.ValidationError(
+                "You may only choose existing tags: “%(names)s” is new.",
+                code="new_tag",
+                params={"names": "”, “".join(new)},
+            )
+        return list(chosen.values())
+
+
 class ArticleAdminForm(forms.ModelForm):
-    tags = forms.ModelMultipleChoiceField(
+    tags = FreeTagsField(
         queryset=Tag.objects.all(),
         required=False,
-        widget=AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
-        help_text="Type to find a tag; the + button adds a new one.",
+        widget=FreeTagsSelectMultiple(Article._meta.get_field("tags"), admin.site),
+        help_text="Type to find a tag; type a new name and press Enter to add it.",
     )
 
     user = None  # set by the admin: who is editing
@@ -96,6 +155,10 @@ class ArticleAdminForm(forms.ModelForm):
                 key = self.add_prefix(name)
                 if key in self.data:
                     self.data[key] = self.data[key].replace("\x00", "")
+        if tags := self.fields.get("tags"):
+            tags.allow_new = tags.widget.allow_new = bool(self.user and self.user.has_perm("taggit.add_tag"))
+            if not tags.allow_new:
+                tags.help_text = "Type to find a tag. Ask an editor to add a new one."
         self.conflict = None
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version

@@ -1,18 +1,20 @@
 """The photo library."""
 
 from django.contrib import admin
-from django.urls import reverse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles.models import (
     Photo,
 )
-from articles.photos import services
+from articles.photos import services, validation
 from articles.photos.services import photo_uses
 from articles.publishing import policy
 
 from .common import SafeAutocompleteMixin, thumbnail
-from .forms import PhotoForm
+from .forms import PhotoForm, metadata_prefill
 
 
 @admin.register(Photo)
@@ -50,8 +52,31 @@ class PhotoAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         return thumbnail(obj)
 
     class Media:
-        # Click-to-set focal point on the preview; a static file because the CSP allows no inline script.
-        js = ["admin/js/focal_point.js"]
+        # Click-to-set focal point on the preview, and the caption and credit read from a chosen file
+        # before saving: static files because the CSP allows no inline script.
+        js = ["admin/js/focal_point.js", "admin/js/photo_metadata.js"]
+
+    def get_urls(self):
+        metadata = self.admin_site.admin_view(self.metadata_view)
+        return [path("metadata/", metadata, name="articles_photo_metadata"), *super().get_urls()]
+
+    def metadata_view(self, request):
+        """The caption, credit and copyright in a chosen file, as the form fills them on save (JSON)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            return JsonResponse({"error": "You may not add or change photos."}, status=403)
+        image = request.FILES.get("image")
+        if image is None:
+            return JsonResponse({"error": "Choose a photo file."}, status=400)
+        try:
+            # Judged exactly as an upload is: the same message then as on saving.
+            validation.validate_image_file(image)
+        except ValidationError as exc:
+            return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+        found = metadata_prefill(image)
+        source = found["credit_source"]
+        return JsonResponse(found | {"credit_source": source.pk if source else None})
 
     @admin.display(description="Preview")
     def preview(self, obj):

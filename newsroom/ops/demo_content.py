@@ -34,6 +34,7 @@ AUTHORS = [
     ),
     ("Priya Raman", "priya-raman", "Technology reporter, formerly a software engineer.", False),
     ("Jonah Adeyemi", "jonah-adeyemi", "Climate and environment reporter.", False),
+    ("Daniel Mensah", "daniel-mensah", "Local government and business reporter.", False),
     ("Reuters staff", "reuters-staff", "Copy from the Reuters news agency.", True),
 ]
 

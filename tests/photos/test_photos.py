@@ -21,7 +21,7 @@ from PIL import Image, features
 from articles.models import GalleryItem, Photo
 from articles.photos import renditions, services
 from articles.publishing import workflow
-from tests.helpers import image_bytes, media_files, upload
+from tests.helpers import image_bytes, media_files, upload, with_iptc
 from tests.helpers import photo_edit_post as edit_post
 from tests.helpers import photo_post as base_photo_post
 
@@ -38,15 +38,6 @@ def encode(img: Image.Image, fmt="JPEG", **save_kwargs) -> bytes:
     out = io.BytesIO()
     img.save(out, fmt, **save_kwargs)
     return out.getvalue()
-
-
-def with_iptc(jpeg: bytes, fields: dict[tuple[int, int], bytes]) -> bytes:
-    """`jpeg` with an APP13 "Photoshop 3.0" segment holding an 8BIM 0x0404 (IPTC-IIM) resource."""
-    iim = b"".join(b"\x1c" + bytes(key) + struct.pack(">H", len(v)) + v for key, v in fields.items())
-    iim += b"\x00" * (len(iim) % 2)
-    resource = b"8BIM" + b"\x04\x04" + b"\x00\x00" + struct.pack(">I", len(iim)) + iim
-    payload = b"Photoshop 3.0\x00" + resource
-    return jpeg[:2] + b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
 
 
 def xmp_packet(caption="", credit="", rights="") -> bytes:

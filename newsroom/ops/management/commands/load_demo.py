@@ -1,6 +1,7 @@
+import inspect
 import io
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -22,12 +23,14 @@ from articles.models import (
 from articles.photos import services
 from articles.publishing import editing, workflow
 from newsroom.ops import demo_content as demo
+from newsroom.ops import demo_desk as desk
 
 DEMO_USERS = [
     # username, password, group, superuser
     ("admin", "admin-demo-pass", "Administrators", True),
     ("editor", "editor-demo-pass", "Editors", False),
     ("reporter", "reporter-demo-pass", "Reporters", False),
+    ("reporter2", "reporter2-demo-pass", "Reporters", False),
 ]
 
 
@@ -53,6 +56,17 @@ def make_demo_image(palette, seed: int, size=(1920, 1280)) -> bytes:
     out = io.BytesIO()
     img.save(out, "JPEG", quality=85)
     return out.getvalue()
+
+
+def _with_note(transition, note, **kwargs):
+    # The desk notes on submit and send-back are being added to the workflow: pass them once it takes them.
+    if note and "note" in inspect.signature(transition).parameters:
+        kwargs["note"] = note
+    return transition(**kwargs)
+
+
+def _tomorrow_at(clock):
+    return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), clock))
 
 
 class Command(BaseCommand):
@@ -107,6 +121,7 @@ class Command(BaseCommand):
             users[username] = user
         Author.objects.filter(slug="maya-lindqvist", user__isnull=True).update(user=users["editor"])
         Author.objects.filter(slug="priya-raman", user__isnull=True).update(user=users["reporter"])
+        Author.objects.filter(slug="daniel-mensah", user__isnull=True).update(user=users["reporter2"])
 
         now = timezone.now()
         created = 0
@@ -133,10 +148,40 @@ class Command(BaseCommand):
             )
             workflow.publish(article=article, user=users["editor"], at=now - timedelta(hours=3 * index + 1))
             created += 1
+        for story in desk.DESK_STORIES:
+            if not Article.objects.filter(slug=story["slug"]).exists():
+                self._desk_story(story, sections, authors, users)
+                created += 1
         self.stdout.write(
             f"Demo content ready: {Article.objects.count()} articles ({created} new), "
             f"{Photo.objects.count()} photos."
         )
+
+    def _desk_story(self, story, sections, authors, users):
+        """A story at one stage of the desk, taken there as the newsroom would (demo_desk.py)."""
+        reporter, editor, stage = users[story["by"]], users["editor"], story["stage"]
+        photo = Article.objects.filter(slug=story.get("photo_from", "")).values_list("lead_photo", flat=True)
+        article = Article(
+            slug=story["slug"],
+            headline=story["headline"],
+            standfirst=story["standfirst"],
+            body=story["body"],
+            section=sections[story["section"]],
+            lead_photo_id=photo.first(),
+        )
+        byline = [authors[story["author"]]]
+        editing.save_edit(article=article, user=reporter, tags=story["tags"], authors=byline)
+        if stage == "draft":
+            return
+        note = story.get("note", "") if stage == "review" else ""
+        _with_note(workflow.submit_for_review, note, article=article, user=reporter)
+        if stage == "returned":
+            _with_note(workflow.return_to_draft, story["note"], article=article, user=editor)
+        elif stage in ("scheduled", "embargoed"):
+            if stage == "embargoed":
+                article.embargo_until = _tomorrow_at(story["embargo_at"])
+                editing.save_edit(article=article, user=editor, loaded_version=article.version)
+            workflow.schedule(article=article, user=editor, at=_tomorrow_at(story["publish_at"]))
 
     def _seed_as_story(self):
         story = dict(demo.SEED_STORY)
