@@ -20,6 +20,7 @@ from articles.models import (
 )
 from articles.publishing import editing, policy, preview, workflow
 
+from .comments import CommentViews
 from .common import EstimatedCountPaginator, SafeAutocompleteMixin, short_datetime, thumbnail
 from .filters import AuthorFilter, PublishedFilter, SectionFilter, StateFilter, TagFilter
 from .forms import ArticleAdminForm
@@ -44,7 +45,7 @@ WORKFLOW_BUTTONS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(SafeAutocompleteMixin, RevisionViews, admin.ModelAdmin):
+class ArticleAdmin(SafeAutocompleteMixin, CommentViews, RevisionViews, admin.ModelAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "section", "state", "publish_time", "byline", "thumb", "last_modified"]
@@ -199,9 +200,16 @@ class ArticleAdmin(SafeAutocompleteMixin, RevisionViews, admin.ModelAdmin):
             return "—"
         rows = format_html_join(
             "",
-            "<li>{}: {} → {} by {}</li>",
+            '<li><time datetime="{}">{}</time>: {} → {} by {}{}</li>',
             (
-                (f"{timezone.localtime(t.at):%d %b %H:%M}", t.from_status, t.to_status, t.user or "—")
+                (
+                    f"{timezone.localtime(t.at):%Y-%m-%dT%H:%M:%S%z}",
+                    f"{timezone.localtime(t.at):%d %b %H:%M}",
+                    t.from_status,
+                    t.to_status,
+                    t.user or "—",
+                    format_html('<q class="workflow-note">{}</q>', t.note) if t.note else "",
+                )
                 for t in obj.transitions.select_related("user")[:10]
             ),
         )
@@ -238,12 +246,13 @@ class ArticleAdmin(SafeAutocompleteMixin, RevisionViews, admin.ModelAdmin):
         pressed = next((name for name in WORKFLOW_BUTTONS if name in request.POST), None)
         if pressed is None:
             return
+        note = request.POST.get("workflow_note", "")
         try:
             match pressed:
                 case "_submit_review":
-                    workflow.submit_for_review(article=article, user=request.user)
+                    workflow.submit_for_review(article=article, user=request.user, note=note)
                 case "_return_draft":
-                    workflow.return_to_draft(article=article, user=request.user)
+                    workflow.return_to_draft(article=article, user=request.user, note=note)
                 case "_publish":
                     workflow.publish(article=article, user=request.user)
                 case "_schedule":
@@ -293,8 +302,11 @@ class ArticleAdmin(SafeAutocompleteMixin, RevisionViews, admin.ModelAdmin):
             article = self.get_object(request, object_id)
             if article is not None:
                 extra_context["workflow_buttons"] = self._buttons_for(request, article)
+                extra_context.update(self.comments_context(request, article))
         else:
             extra_context["workflow_buttons"] = self._buttons_for(request, None)
+        offered = {name for name, _ in extra_context.get("workflow_buttons", [])}
+        extra_context["workflow_note"] = bool(offered & {"_submit_review", "_return_draft"})
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _buttons_for(self, request, article):

@@ -27,6 +27,11 @@ def can_view(user, article: Article) -> bool:
     return _sees_own_stories(user) and article.created_by_id == user.pk
 
 
+def can_comment(user, article: Article) -> bool:
+    """Internal comments (staff to staff): whoever may comment and can see the story."""
+    return user.is_active and user.has_perm("articles.add_storycomment") and can_view(user, article)
+
+
 def viewable(user, queryset: QuerySet) -> QuerySet:
     """`queryset` cut to the stories can_view allows `user`, as one filter (the admin list's budget)."""
     if _sees_every_story(user):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article, Transition
 
+from . import notifications
 from .policy import can_edit, can_publish, can_purge, can_restore_from_trash, can_trash, require
 from .revisions import bump_version, record_revision
 
@@ -36,20 +37,47 @@ def _transition(article: Article, user, *, to: str, action: str, note: str = "",
     return article
 
 
+NOTE_MAX_LENGTH = Transition._meta.get_field("note").max_length
+
+
+def _clean_note(note: str, *, required: str = "") -> str:
+    """The note stripped; `required` is the message when it must not be empty."""
+    note = (note or "").strip()
+    if required and not note:
+        raise ValidationError(required, code="note_required")
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            f"Keep the note to {NOTE_MAX_LENGTH} characters (it has {len(note)}): "
+            "say the rest in a comment on the story.",
+            code="note_too_long",
+        )
+    return note
+
+
 @transaction.atomic
-def submit_for_review(*, article: Article, user) -> Article:
+def submit_for_review(*, article: Article, user, note: str = "") -> Article:
+    """A draft goes to the editors, with a note for them if the reporter has one."""
     require(can_edit(user, article), "You may not edit this story.")
     if article.status not in (Status.DRAFT, Status.UNPUBLISHED):
         raise ValidationError("Only a draft can be submitted for review.")
-    return _transition(article, user, to=Status.REVIEW, action="submit_for_review")
+    note = _clean_note(note)
+    _transition(article, user, to=Status.REVIEW, action="submit_for_review", note=note)
+    notifications.submitted(article=article, by=user, note=note)
+    return article
 
 
 @transaction.atomic
-def return_to_draft(*, article: Article, user) -> Article:
+def return_to_draft(*, article: Article, user, note: str) -> Article:
+    """A story in review goes back to its reporter, with a note saying why (required)."""
     require(can_publish(user), "Only editors can send a story back to draft.")
     if article.status != Status.REVIEW:
         raise ValidationError("Only a story in review can be sent back to draft.")
-    return _transition(article, user, to=Status.DRAFT, action="return_to_draft")
+    note = _clean_note(
+        note, required="Say why the story goes back to draft: the note is sent to its reporter."
+    )
+    _transition(article, user, to=Status.DRAFT, action="return_to_draft", note=note)
+    notifications.sent_back(article=article, by=user, note=note)
+    return article
 
 
 def credit_problems(*, lead=None, gallery=()) -> list[str]:
@@ -106,7 +134,9 @@ def publish(*, article: Article, user, at: datetime | None = None) -> Article:
     # A story that was live keeps its first publication time when it is republished.
     if action == "publish" and article.status == Status.UNPUBLISHED and article.published_at:
         at = article.published_at
-    return _transition(article, user, to=Status.PUBLISHED, action=action, published_at=at)
+    _transition(article, user, to=Status.PUBLISHED, action=action, published_at=at)
+    notifications.published(article=article, by=user)
+    return article
 
 
 @transaction.atomic

@@ -7,6 +7,8 @@ from django.contrib.auth.models import User
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import notification_settings  # noqa: F401 - registers everyone's own notification settings page
+
 admin.site.unregister(User)
 admin.site.unregister(TOTPDevice)
 

@@ -12,6 +12,7 @@ REPORTER = {
     "articles.section": ["view"],
     "articles.source": ["view"],
     "articles.author": ["view"],
+    "articles.storycomment": ["add", "view"],
     "taggit.tag": ["add", "view"],
 }
 EDITOR = {
@@ -24,6 +25,7 @@ EDITOR = {
     "articles.source": ALL,
     "articles.author": ALL,
     "articles.correction": CONTENT_EDIT,
+    "articles.storycomment": ["add", "view"],
     "articles.slugredirect": ["view"],
     "articles.sitesettings": ["change", "view"],
     "articles.sociallink": ALL,

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -198,6 +199,54 @@ FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600" if 
 # A CDN in front may keep pages this long, then serve them stale while it refetches.
 CDN_CACHE_SECONDS = int(os.environ.get("CDN_CACHE_SECONDS", "1"))
 CDN_STALE_SECONDS = int(os.environ.get("CDN_STALE_SECONDS", "30"))
+
+# Email (articles/publishing/notifications.py), as Django 6.1's MAILERS (its EMAIL_* settings are
+# deprecated), from the environment: EMAIL_URL as dj-email-url reads it (submission://user:password@host
+# is SMTP with STARTTLS on 587), else the EMAIL_HOST... variables, else the console in development (DEBUG)
+# and a local mail server (localhost:25) otherwise. Tests keep email in memory (Django's test runner).
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def mailer_from_environment() -> dict:
+    if url := os.environ.get("EMAIL_URL", ""):
+        parsed = dj_email_url.parse(url)
+        backend = parsed.get("EMAIL_BACKEND", SMTP_BACKEND)
+        if backend != SMTP_BACKEND:  # console://, memory://, dummy://, file:///path
+            options = (
+                {"file_path": parsed["EMAIL_FILE_PATH"]}
+                if backend.endswith(".filebased.EmailBackend")
+                else {}
+            )
+            return {"BACKEND": backend, "OPTIONS": options}
+        found = {
+            "host": parsed["EMAIL_HOST"],
+            "port": parsed["EMAIL_PORT"],
+            "username": parsed["EMAIL_HOST_USER"],
+            "password": parsed["EMAIL_HOST_PASSWORD"],
+            "use_tls": parsed["EMAIL_USE_TLS"],
+            "use_ssl": parsed["EMAIL_USE_SSL"],
+            "timeout": parsed["EMAIL_TIMEOUT"],
+        }
+    elif "EMAIL_HOST" in os.environ or not DEBUG:
+        port = os.environ.get("EMAIL_PORT", "")
+        found = {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(port) if port else None,  # None: 25, or 587 with TLS, or 465 with SSL
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        }
+    else:
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    options = {name: value for name, value in found.items() if value is not None}
+    # A mail server that does not answer is given up on (and logged), not waited for by the request.
+    options.setdefault("timeout", int(os.environ.get("EMAIL_TIMEOUT", "10")))
+    return {"BACKEND": SMTP_BACKEND, "OPTIONS": options}
+
+
+MAILERS = {"default": mailer_from_environment()}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@localhost>")
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Email stays in django.core.mail.outbox (Django's test runner does this too; said here so no test mails out).
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # Each test points MEDIA_ROOT at its own temporary folder (tests/conftest.py); this is the fallback.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-media-")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

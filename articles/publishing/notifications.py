@@ -1,0 +1,105 @@
+"""Email to staff about their stories: the reporter when a story is sent back or published, the editors
+when one is submitted for review.
+
+Sent once the transaction that made the change commits (a rolled-back change tells nobody), one message
+per person (nobody sees who else got it). Whoever has turned email off (NotificationSettings.email; no row
+means on) gets nothing, nor does the person who made the change. A mail server that fails is logged: the
+change it reports is already saved.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, mailers
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from newsroom.accounts.models import NotificationSettings
+
+logger = logging.getLogger(__name__)
+# Django's own permission check, to list every user who has the permission in one query (with_perm).
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@transaction.atomic
+def set_email(*, user, on: bool) -> NotificationSettings:
+    """Turn `user`'s notification emails on or off."""
+    row, _ = NotificationSettings.objects.update_or_create(user=user, defaults={"email": on})
+    return row
+
+
+def _reachable(users):
+    """Those of `users` who are active, have an address and have not turned email off."""
+    return users.filter(is_active=True).exclude(email="").exclude(notification_settings__email=False)
+
+
+def editors():
+    """Everyone who may publish (editors, administrators, superusers) and wants these emails."""
+    users = get_user_model().objects.with_perm("articles.publish_article", backend=MODEL_BACKEND)
+    return _reachable(users).order_by("pk")
+
+
+def _change_url(article: Article) -> str:
+    return settings.SITE_URL + reverse("admin:articles_article_change", args=[article.pk])
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "Someone"
+
+
+def _send_after_commit(recipients, subject: str, body: str) -> None:
+    addresses = [user.email for user in recipients]
+    if not addresses:
+        return
+
+    def send():
+        messages = [EmailMessage(subject, body, to=[address]) for address in addresses]
+        try:
+            mailers.default.send_messages(messages)
+        except Exception:
+            logger.exception("Could not send “%s” to %d people", subject, len(addresses))
+
+    transaction.on_commit(send)
+
+
+def _to_reporter(article: Article, by, subject: str, lines: list[str]) -> None:
+    reporter = article.created_by
+    if reporter is None or reporter.pk == getattr(by, "pk", None):
+        return
+    users = _reachable(get_user_model().objects.filter(pk=reporter.pk))
+    body = "\n".join([*lines, "", f"Open the story: {_change_url(article)}", ""])
+    _send_after_commit(list(users), subject, body)
+
+
+def _note_lines(note: str) -> list[str]:
+    return ["", "Note:", note] if note else []
+
+
+def submitted(*, article: Article, by, note: str = "") -> None:
+    """The editors: a story is waiting for them."""
+    lines = [f"{_name(by)} submitted “{article.headline}” for review.", *_note_lines(note)]
+    body = "\n".join([*lines, "", f"Review it: {_change_url(article)}", ""])
+    users = editors().exclude(pk=getattr(by, "pk", None))
+    _send_after_commit(list(users), f"For review: {article.headline}", body)
+
+
+def sent_back(*, article: Article, by, note: str) -> None:
+    """The reporter: their story is a draft again, and why."""
+    lines = [f"{_name(by)} sent “{article.headline}” back to draft.", *_note_lines(note)]
+    _to_reporter(article, by, f"Sent back: {article.headline}", lines)
+
+
+def published(*, article: Article, by) -> None:
+    """The reporter: their story is live, or will be at its publish time."""
+    if article.is_scheduled:
+        at = timezone.localtime(article.published_at)
+        subject, what = (
+            f"Scheduled: {article.headline}",
+            f"scheduled “{article.headline}” for {at:%d %b %Y %H:%M}",
+        )
+    else:
+        subject, what = f"Published: {article.headline}", f"published “{article.headline}”"
+    _to_reporter(article, by, subject, [f"{_name(by)} {what}."])
