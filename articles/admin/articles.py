@@ -18,13 +18,14 @@ from articles.models import (
     ArticleAuthor,
     Correction,
 )
-from articles.publishing import editing, policy, preview, workflow
+from articles.publishing import editing, pending, policy, preview, workflow
 
 from .comments import CommentViews
 from .common import EstimatedCountPaginator, SafeAutocompleteMixin, short_datetime, thumbnail
 from .filters import AuthorFilter, PublishedFilter, SectionFilter, StateFilter, TagFilter
-from .forms import ArticleAdminForm
 from .inlines import ArticleAuthorInline, ArticleSourceInline, CorrectionInline, GalleryItemInline
+from .pending import PendingViews
+from .pending_form import PendingForm
 from .revisions import RevisionViews
 
 
@@ -45,8 +46,8 @@ WORKFLOW_BUTTONS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(SafeAutocompleteMixin, CommentViews, RevisionViews, admin.ModelAdmin):
-    form = ArticleAdminForm
+class ArticleAdmin(SafeAutocompleteMixin, CommentViews, RevisionViews, PendingViews, admin.ModelAdmin):
+    form = PendingForm  # ArticleAdminForm, showing a live story's pending changes
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "section", "state", "publish_time", "byline", "thumb", "last_modified"]
     list_filter = [
@@ -70,6 +71,10 @@ class ArticleAdmin(SafeAutocompleteMixin, CommentViews, RevisionViews, admin.Mod
     # "Show counts" would count every choice of every filter over the archive: seconds per view.
     show_facets = admin.ShowFacets.NEVER
     actions = ["submit_selected", "publish_selected", "unpublish_selected", "trash_selected"]
+
+    class Media:
+        # Keeps a copy of unsaved changes on the server, and warns before leaving them (admin/pending.py).
+        js = ["admin/js/autosave.js"]
 
     def get_fieldsets(self, request, obj=None):
         publishing = ["state_display", "published_at", "embargo_until"]
@@ -163,7 +168,7 @@ class ArticleAdmin(SafeAutocompleteMixin, CommentViews, RevisionViews, admin.Mod
 
     @admin.display(description="Preview link")
     def preview_link(self, obj):
-        if obj is None or obj.pk is None or obj.is_live:
+        if obj is None or obj.pk is None or (obj.is_live and pending.pending_for(obj) is None):
             return "—"
         url = reverse("articles:preview", kwargs={"token": preview.preview_token(obj)})
         days = preview.PREVIEW_LINK_MAX_AGE.days
@@ -225,12 +230,15 @@ class ArticleAdmin(SafeAutocompleteMixin, CommentViews, RevisionViews, admin.Mod
         def write_parts(article):
             super(ArticleAdmin, self).save_related(request, form, formsets, change)
 
-        editing.save_edit(
-            article=form.instance,
-            user=request.user,
-            loaded_version=form.cleaned_data.get("loaded_version"),
-            write_parts=write_parts,
-        )
+        # A live story's edit waits as its pending version, unless an editor chose "Save and publish".
+        if not self.save_pending_from_form(request, form, formsets):
+            editing.save_edit(
+                article=form.instance,
+                user=request.user,
+                loaded_version=form.cleaned_data.get("loaded_version"),
+                write_parts=write_parts,
+            )
+        self.forget_saved_form(request, form, change)
         self._run_workflow_button(request, form.instance, form)
 
     def save_formset(self, request, form, formset, change):

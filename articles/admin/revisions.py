@@ -10,7 +10,7 @@ from articles.models import (
     Article,
     Revision,
 )
-from articles.publishing import editing, policy
+from articles.publishing import pending, policy
 from articles.publishing.diffs import field_diffs
 
 
@@ -83,9 +83,18 @@ class RevisionViews:
         if request.method != "POST":
             return redirect("admin:articles_article_revisions", pk=pk)
         try:
-            new = editing.restore_revision(article=article, revision=revision, user=request.user)
+            new = pending.restore_revision(article=article, revision=revision, user=request.user)
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return redirect("admin:articles_article_revisions", pk=pk)
-        self.message_user(request, f"Version {version} restored as version {new.version}.", messages.SUCCESS)
+        # A live story's restore waits for an editor to publish it, like any edit of it.
+        if isinstance(new, Revision):
+            done = f"Version {version} restored as version {new.version}."
+        elif new is None:
+            done = f"Version {version} is what readers see already: nothing is pending."
+        else:
+            done = (
+                f"Version {version} restored as pending changes: readers see the live story until published."
+            )
+        self.message_user(request, done, messages.SUCCESS)
         return redirect("admin:articles_article_change", article.pk)

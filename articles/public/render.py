@@ -6,10 +6,14 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from taggit.models import Tag
 
 from articles.caching import fragments
 from articles.caching.site import site_context
-from articles.models import Article, ArticleAuthor, ArticleSource, GalleryItem
+from articles.models import Article, ArticleAuthor, ArticleSource, Author, GalleryItem, Photo, Section, Source
+from articles.publishing.editing import set_snapshot_fields
+from articles.publishing.pending import PENDING_FIELDS
 from articles.templatetags.newsroom import json_ld_payload
 
 from .structured import article_json_ld
@@ -30,6 +34,52 @@ def detail_queryset():
             "gallery_items", queryset=GalleryItem.objects.select_related("photo", "photo__credit_source")
         ),
     )
+
+
+def _cached(article, name: str, model, rows) -> None:
+    """Serve `rows` as the story's prefetched `name`, as prefetch_related would (nothing is saved)."""
+    queryset = model.objects.none()
+    queryset._result_cache, queryset._prefetch_done = list(rows), True
+    article._prefetched_objects_cache[name] = queryset
+
+
+def with_pending(article_id: int, data: dict) -> Article:
+    """The story as its pending version shows it: an unsaved copy with the pending content and its
+    relations. Never stored (as a fragment or anything else): it is rendered for a preview only."""
+    article = detail_queryset().get(pk=article_id)
+    live_section, live_photo = article.section, article.lead_photo
+    set_snapshot_fields(article, data, PENDING_FIELDS)
+    # A row deleted since shows the live one: publishing the changes says what is missing.
+    section = Section.objects.select_related("parent").filter(pk=article.section_id).first()
+    article.section = section or live_section
+    if article.lead_photo_id:
+        photo = Photo.objects.select_related("credit_source").filter(pk=article.lead_photo_id).first()
+        article.lead_photo = photo or live_photo
+    authors = Author.objects.in_bulk(data.get("authors", []))
+    bylines = [pk for pk in data.get("authors", []) if pk in authors]
+    rows = [ArticleAuthor(article=article, author=authors[pk], order=i) for i, pk in enumerate(bylines)]
+    _cached(article, "articleauthor_set", ArticleAuthor, rows)
+    sources = Source.objects.in_bulk(data.get("sources", []))
+    named = [pk for pk in data.get("sources", []) if pk in sources]
+    rows = [ArticleSource(article=article, source=sources[pk], order=i) for i, pk in enumerate(named)]
+    _cached(article, "articlesource_set", ArticleSource, rows)
+    names = data.get("tags", [])
+    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    # A tag the changes add that does not exist yet is created when they are published.
+    _cached(
+        article, "tags", Tag, [tags.get(name) or Tag(name=name, slug=slugify(name) or "-") for name in names]
+    )
+    if "gallery" in data:
+        photos = Photo.objects.select_related("credit_source").in_bulk(
+            [row["photo"] for row in data["gallery"]]
+        )
+        shown = [row for row in data["gallery"] if row["photo"] in photos]
+        rows = [
+            GalleryItem(article=article, photo=photos[row["photo"]], caption=row.get("caption", ""), order=i)
+            for i, row in enumerate(shown)
+        ]
+        _cached(article, "gallery_items", GalleryItem, rows)
+    return article
 
 
 def story_parts(article, site: dict) -> dict:

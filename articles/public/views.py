@@ -1,6 +1,6 @@
 from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.generic import ListView
@@ -18,7 +18,7 @@ from articles.models import (
     SlugRedirect,
     published_sql,
 )
-from articles.publishing import policy
+from articles.publishing import pending, policy
 from articles.publishing import preview as previews
 
 from . import render as rendering
@@ -141,6 +141,8 @@ def preview(request, token):
         return response
     if found is None:
         raise Http404("This preview link is not valid.")
+    if (changes := pending.pending_for(found)) is not None:
+        return render_pending(request, found, changes)
     row = {
         "pk": found.pk,
         "published_at": found.published_at,
@@ -150,9 +152,22 @@ def preview(request, token):
     return _render_article(request, row, is_preview=True)
 
 
-def _render_article(request, row: dict, *, is_preview: bool):
+def render_pending(request, article: Article, changes) -> HttpResponse:
+    """The article page with the story's pending changes (PendingVersion `changes`), for staff and preview
+    links: a preview, rendered from an unsaved copy and never kept."""
+    story = rendering.with_pending(article.pk, changes.data)
+    row = {
+        "pk": story.pk,
+        "published_at": story.published_at,
+        "section_id": story.section_id,
+        "tag_ids": sorted(tag.pk for tag in story.tags.all() if tag.pk),
+    }
+    return _render_article(request, row, is_preview=True, story=story, changes=changes)
+
+
+def _render_article(request, row: dict, *, is_preview: bool, story: Article | None = None, changes=None):
     """The article page from its stored fragments, rendering (and, for a live story, keeping) what is
-    missing. A preview is always rendered afresh and never kept."""
+    missing. A preview is always rendered afresh and never kept; `story`, when given, is what it shows."""
     pk = row["pk"]
     related = related_stories(
         article_id=pk, published_at=row["published_at"], section_id=row["section_id"], tag_ids=row["tag_ids"]
@@ -164,10 +179,10 @@ def _render_article(request, row: dict, *, is_preview: bool):
         stamps[story_key] = row["updated_at"].timestamp()
     shared, hits = fragments.lookup(stamps, also=(SITE_CONTEXT_KEY,))
     site = hits.pop(SITE_CONTEXT_KEY, None) or site_context()
-    parts = hits.get(story_key)
-    article = None
+    parts = None if story is not None else hits.get(story_key)
+    article = story
     if parts is None:
-        article = rendering.detail_queryset().get(pk=pk)
+        article = article or rendering.detail_queryset().get(pk=pk)
         parts = rendering.story_parts(article, site)
         if not is_preview:
             fragments.keep(shared, {story_key: (fragments.stamp(article), parts)})
@@ -179,6 +194,7 @@ def _render_article(request, row: dict, *, is_preview: bool):
             "parts": parts,
             "related": rendering.cards(card_items, load=_listing_cards, found=(shared, hits)),
             "is_preview": is_preview,
+            "pending": changes,
             "current_section": parts["current_section"],
             "site": site,
         },

@@ -6,7 +6,8 @@ story's content. The rules live here, not in a form or an admin hook:
 - a slug that already leads readers to another published story cannot be taken;
 - only editors set publish times and embargoes, and moving a published story's time goes through the
   publish rules (embargo, credits): no route to "live" skips them;
-- every save counts a version and keeps a revision, the first one included;
+- every save counts a version and keeps a revision, the first one included; restoring a revision and
+  publishing a live story's pending changes apply a snapshot through it (apply_snapshot);
 - notes to readers (corrections, updates) are dated, signed, never deleted, and keep their first wording.
 
 Plus who has a story open (soft locks that warn, never block).
@@ -18,6 +19,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from articles.models import (
     Article,
@@ -26,6 +28,7 @@ from articles.models import (
     Author,
     Correction,
     EditLock,
+    GalleryItem,
     Photo,
     Revision,
     Section,
@@ -188,53 +191,73 @@ def edit_note(*, note: Correction, user, text: str, kind: str | None = None) -> 
     return note
 
 
-# --- Restoring a revision ------------------------------------------------------------------------------
+# --- Applying a snapshot: restoring a revision, publishing pending changes ----------------------------
 
 RESTORED_FIELDS = [
     "headline", "slug", "standfirst", "body", "section_id", "lead_photo_id", "seo_title", "meta_description",
 ]  # fmt: skip
+TIME_FIELDS = ["published_at", "embargo_until"]
 
 
-def _missing(data: dict) -> list[str]:
-    """What a revision names that no longer exists."""
+def snapshot_problems(data: dict) -> list[str]:
+    """What a snapshot names that no longer exists."""
     missing = []
     if data.get("section_id") and not Section.objects.filter(pk=data["section_id"]).exists():
         missing.append("its section has been deleted")
     if data.get("lead_photo_id") and not Photo.objects.filter(pk=data["lead_photo_id"]).exists():
         missing.append("its lead photo has been deleted")
-    for key, model, what in (("authors", Author, "byline"), ("sources", Source, "attributed source")):
-        ids = data.get(key, [])
-        if len(ids) != model.objects.filter(pk__in=ids).count():
+    for key, model, what in (
+        ("authors", Author, "byline"),
+        ("sources", Source, "attributed source"),
+        ("gallery", Photo, "gallery photo"),
+    ):
+        ids = [row["photo"] if isinstance(row, dict) else row for row in data.get(key, [])]
+        if len(set(ids)) != model.objects.filter(pk__in=ids).count():
             missing.append(f"a {what} in it has been deleted")
     return missing
 
 
+def set_snapshot_fields(article: Article, data: dict, fields) -> Article:
+    """Put a snapshot's values of `fields` on `article` (in memory): its times are stored as text."""
+    for name in fields:
+        value = data.get(name, getattr(article, name))
+        setattr(article, name, parse_datetime(value) if name in TIME_FIELDS and value else value)
+    return article
+
+
+def _write_gallery(rows: list[dict]):
+    def write(article):
+        wanted = [(row["photo"], row.get("caption", "")) for row in rows]
+        if list(article.gallery_items.values_list("photo_id", "caption")) != wanted:
+            GalleryItem.objects.filter(article=article).delete()
+            GalleryItem.objects.bulk_create(
+                GalleryItem(article=article, photo_id=photo, caption=caption, order=order)
+                for order, (photo, caption) in enumerate(wanted)
+            )
+
+    return write
+
+
 @transaction.atomic
-def restore_revision(*, article: Article, revision: Revision, user) -> Revision:
-    """Make a past version's content the story's content again, as a new version (through save_edit)."""
-    require(can_edit(user, article), "You may not edit this story.")
-    data = revision.data
-    if missing := _missing(data):
-        raise ValidationError(f"Version {revision.version} cannot be restored: {'; '.join(missing)}.")
-    for name in RESTORED_FIELDS:
-        setattr(article, name, data.get(name, getattr(article, name)))
+def apply_snapshot(*, article: Article, user, data: dict, fields, loaded_version: int | None, note: str):
+    """Make a snapshot's `fields`, tags, bylines, sources (and gallery, when it has one) the story's
+    content, as a new version through save_edit. Raises what save_edit raises, and ValidationError when
+    the snapshot names rows deleted since (worded to follow "… cannot be …: ")."""
+    if missing := snapshot_problems(data):
+        raise ValidationError(f"{'; '.join(missing)}.")
+    set_snapshot_fields(article, data, fields)
     authors = Author.objects.in_bulk(data.get("authors", []))
     sources = Source.objects.in_bulk(data.get("sources", []))
-    try:
-        save_edit(
-            article=article,
-            user=user,
-            loaded_version=article.version,
-            tags=data.get("tags", []),
-            authors=[authors[pk] for pk in data.get("authors", [])],
-            sources=[sources[pk] for pk in data.get("sources", [])],
-            note=f"Restored version {revision.version}",
-        )
-    except ValidationError as exc:
-        raise ValidationError(
-            f"Version {revision.version} cannot be restored: {' '.join(exc.messages)}"
-        ) from exc
-    return article.revisions.get(version=article.version)
+    return save_edit(
+        article=article,
+        user=user,
+        loaded_version=loaded_version,
+        tags=data.get("tags", []),
+        authors=[authors[pk] for pk in data.get("authors", [])],
+        sources=[sources[pk] for pk in data.get("sources", [])],
+        write_parts=_write_gallery(data["gallery"]) if "gallery" in data else None,
+        note=note,
+    )
 
 
 # --- Soft edit locks -------------------------------------------------------------------------------

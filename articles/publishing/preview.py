@@ -1,5 +1,6 @@
-"""Preview links: signed, expiring, read-only links to an unpublished story, withdrawn by any change that
-settles what readers see (publish, schedule, unpublish, trash, restore) or by an explicit revoke."""
+"""Preview links: signed, expiring, read-only links to an unpublished story (or to a live story's changes
+while some wait for publication), withdrawn by any change that settles what readers see (publish,
+schedule, unpublish, trash, restore) or by an explicit revoke."""
 
 from datetime import timedelta
 
@@ -7,7 +8,7 @@ from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import transaction
 from django.db.models import Max
 
-from articles.models import Article, Transition
+from articles.models import Article, PendingVersion, Transition
 
 from .policy import can_edit, require
 
@@ -53,8 +54,10 @@ def article_for_preview_token(token: str) -> Article | None:
     article = Article.objects.filter(pk=data["a"]).first()
     if article is None:
         return None
-    # A live story is read at its own URL; a link from before the last withdrawing change is void.
-    if article.deleted_at is not None or article.is_live or data.get("e") != _epoch(article.pk):
+    # A live story is read at its own URL (its link previews changes waiting for publication, if any); a
+    # link from before the last withdrawing change is void.
+    read_at_its_url = article.is_live and not PendingVersion.objects.filter(article=article).exists()
+    if article.deleted_at is not None or read_at_its_url or data.get("e") != _epoch(article.pk):
         raise PreviewLinkWithdrawn
     return article
 

@@ -147,6 +147,7 @@ def test_edit_whose_inline_save_fails_keeps_the_previous_version(
     url = reverse("admin:articles_article_change", args=[article.pk])
     data = article_form(
         superuser_client, url, headline="Changed headline", body="<p>Changed</p>",
+        _save_publish="1",  # straight to the live story, not as pending changes
         **{"articleauthor_set-0-author": str(new_author.pk), "articlesource_set-0-source": str(source.pk)},
     )  # fmt: skip
     with pytest.raises(RuntimeError, match="mid-save"):
@@ -165,6 +166,7 @@ def test_the_same_edit_succeeds_without_the_fault(superuser_client, make_article
     url = reverse("admin:articles_article_change", args=[article.pk])
     data = article_form(
         superuser_client, url, headline="Changed headline",
+        _save_publish="1",  # straight to the live story, not as pending changes
         **{"articleauthor_set-0-author": str(new_author.pk), "articlesource_set-0-source": str(source.pk)},
     )  # fmt: skip
     assert superuser_client.post(url, data).status_code == 302

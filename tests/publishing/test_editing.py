@@ -120,7 +120,8 @@ def test_restoring_a_revision_whose_photo_was_deleted_says_so(
 
 
 def test_restoring_a_revision_makes_its_content_a_new_version(editor_client, editor, make_article):
-    article = make_article(headline="First wording", tags=["Ports"])
+    # A draft: a live story's restore is pending changes (test_pending.py).
+    article = make_article(headline="First wording", tags=["Ports"], status=Article.Status.DRAFT)
     record_revision(article=article, user=editor)
     article.headline = "Second wording"
     editing.save_edit(article=article, user=editor, loaded_version=article.version, tags=["Rail"])
