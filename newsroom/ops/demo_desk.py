@@ -120,3 +120,11 @@ when bare streets released the heat stored in their pavements through the night.
 researchers said the results supported planting on the streets where the fewest trees grow now.</p>""",
     },
 ]
+
+# A live demo story with changes waiting for an editor to publish them (readers still see the live one).
+PENDING_CHANGE = {
+    "slug": "central-bank-holds-rates-and-signals-patience",
+    "headline": "Central bank holds rates for a fourth time and signals patience",
+    "standfirst": "Policymakers kept borrowing costs unchanged again and said they would wait for firmer "
+    "signs that price rises are slowing before cutting.",
+}

@@ -6,7 +6,9 @@ transaction rolled back after the module's last test; each test runs in a savepo
 """
 
 import io
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -16,7 +18,8 @@ from django.test import override_settings
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Author, Photo, Revision, Transition
+from articles.models import Article, Author, PendingVersion, Photo, Revision, Transition
+from newsroom.ops.demo_desk import PENDING_CHANGE
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +101,29 @@ def test_a_second_run_changes_no_counts():
     before = counts()
     call_command("load_demo", stdout=io.StringIO())
     assert counts() == before
+
+
+def test_a_live_demo_story_has_changes_waiting():
+    waiting = PendingVersion.objects.select_related("article").get()
+    assert waiting.article.slug == PENDING_CHANGE["slug"] and waiting.article.is_live
+    assert waiting.data["headline"] == PENDING_CHANGE["headline"] != waiting.article.headline
+
+
+def test_the_sent_back_story_carries_the_editors_note():
+    sent_back = Transition.objects.get(action="return_to_draft")
+    assert sent_back.note and sent_back.user.username == "editor"
+
+
+def test_loading_the_demo_emails_nobody(mailoutbox, django_capture_on_commit_callbacks):
+    # The module's load ran before this test's outbox existed: load once more, in a savepoint, with the
+    # story in review to write again (its submission would tell the editors), and count what it sends.
+    in_review = list(Article.objects.filter(status=Status.REVIEW).values_list("slug", flat=True))
+    Article.objects.filter(slug__in=in_review).delete()
+    # The module's transaction never commits: run what a commit would run.
+    with (
+        override_settings(MEDIA_ROOT=str(Path(tempfile.mkdtemp()))),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("load_demo", stdout=io.StringIO())
+    assert Article.objects.filter(slug__in=in_review, status=Status.REVIEW).count() == len(in_review) > 0
+    assert mailoutbox == []

@@ -1,4 +1,3 @@
-import inspect
 import io
 import random
 from datetime import datetime, timedelta
@@ -21,7 +20,7 @@ from articles.models import (
     Source,
 )
 from articles.photos import services
-from articles.publishing import editing, workflow
+from articles.publishing import editing, notifications, pending, workflow
 from newsroom.ops import demo_content as demo
 from newsroom.ops import demo_desk as desk
 
@@ -58,13 +57,6 @@ def make_demo_image(palette, seed: int, size=(1920, 1280)) -> bytes:
     return out.getvalue()
 
 
-def _with_note(transition, note, **kwargs):
-    # The desk notes on submit and send-back are being added to the workflow: pass them once it takes them.
-    if note and "note" in inspect.signature(transition).parameters:
-        kwargs["note"] = note
-    return transition(**kwargs)
-
-
 def _tomorrow_at(clock):
     return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), clock))
 
@@ -72,8 +64,11 @@ def _tomorrow_at(clock):
 class Command(BaseCommand):
     help = "Load the demo content and demo accounts (idempotent: existing items are left alone)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        with notifications.muted(), transaction.atomic():
+            self._load()
+
+    def _load(self):
         site = SiteSettings.load()
         if site.outlet_name in ("", "English News") and not site.tagline:
             site.outlet_name = "English News"
@@ -147,6 +142,11 @@ class Command(BaseCommand):
                 sources=[sources[slug] for slug in story.get("sources", [])],
             )
             workflow.publish(article=article, user=users["editor"], at=now - timedelta(hours=3 * index + 1))
+            if story["slug"] == desk.PENDING_CHANGE["slug"]:
+                change = {key: value for key, value in desk.PENDING_CHANGE.items() if key != "slug"}
+                pending.save_pending(
+                    article=article, user=users["editor"], data=change, loaded_version=article.version
+                )
             created += 1
         for story in desk.DESK_STORIES:
             if not Article.objects.filter(slug=story["slug"]).exists():
@@ -174,9 +174,9 @@ class Command(BaseCommand):
         if stage == "draft":
             return
         note = story.get("note", "") if stage == "review" else ""
-        _with_note(workflow.submit_for_review, note, article=article, user=reporter)
+        workflow.submit_for_review(article=article, user=reporter, note=note)
         if stage == "returned":
-            _with_note(workflow.return_to_draft, story["note"], article=article, user=editor)
+            workflow.return_to_draft(article=article, user=editor, note=story["note"])
         elif stage in ("scheduled", "embargoed"):
             if stage == "embargoed":
                 article.embargo_until = _tomorrow_at(story["embargo_at"])
