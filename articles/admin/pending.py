@@ -164,6 +164,13 @@ class PendingViews:
             )
         return True
 
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # After a pending save Django would still say the story "was changed successfully" (under its new
+        # headline): readers see no change yet, so only the pending notice is said.
+        if getattr(request, "_saved_pending", False) and "was changed successfully" in str(message):
+            return
+        super().message_user(request, message, level, *args, **kwargs)
+
     def construct_change_message(self, request, form, formsets, add=False):
         # A pending save writes only the notes' inline: the others have no saved rows to name.
         saved = [formset for formset in formsets if hasattr(formset, "new_objects")]

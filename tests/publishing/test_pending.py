@@ -389,3 +389,11 @@ def test_unpublishing_keeps_the_pending_changes_in_the_form(editor_client, with_
     assert edit_in_admin(editor_client, with_pending).status_code == 302
     with_pending.refresh_from_db()
     assert with_pending.headline == "Dam holds after record storm" and not PendingVersion.objects.exists()
+
+
+def test_a_pending_save_does_not_say_the_story_was_changed(editor_client, make_article):
+    article = make_article(headline="Live wording")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = editor_client.post(url, filled_form(editor_client, url, headline="New wording"), follow=True)
+    html = response.content.decode()
+    assert "Your changes are pending" in html and "was changed successfully" not in html
