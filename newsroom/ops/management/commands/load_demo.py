@@ -57,6 +57,12 @@ def make_demo_image(palette, seed: int, size=(1920, 1280)) -> bytes:
     return out.getvalue()
 
 
+def _story(story: dict, sections: dict, **photo) -> Article:
+    """A demo story, not yet saved: the services save it."""
+    fields = {name: story[name] for name in ("slug", "headline", "standfirst", "body")}
+    return Article(section=sections[story["section"]], **fields, **photo)
+
+
 def _tomorrow_at(clock):
     return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), clock))
 
@@ -126,14 +132,7 @@ class Command(BaseCommand):
                 continue
             photo = self._photo(story, index, sources, users["editor"])
             # Written as a newsroom would: the same services, rules and records as the admin.
-            article = Article(
-                slug=story["slug"],
-                headline=story["headline"],
-                standfirst=story["standfirst"],
-                body=story["body"],
-                section=sections[story["section"]],
-                lead_photo=photo,
-            )
+            article = _story(story, sections, lead_photo=photo)
             editing.save_edit(
                 article=article,
                 user=users["editor"],
@@ -161,14 +160,7 @@ class Command(BaseCommand):
         """A story at one stage of the desk, taken there as the newsroom would (demo_desk.py)."""
         reporter, editor, stage = users[story["by"]], users["editor"], story["stage"]
         photo = Article.objects.filter(slug=story.get("photo_from", "")).values_list("lead_photo", flat=True)
-        article = Article(
-            slug=story["slug"],
-            headline=story["headline"],
-            standfirst=story["standfirst"],
-            body=story["body"],
-            section=sections[story["section"]],
-            lead_photo_id=photo.first(),
-        )
+        article = _story(story, sections, lead_photo_id=photo.first())
         byline = [authors[story["author"]]]
         editing.save_edit(article=article, user=reporter, tags=story["tags"], authors=byline)
         if stage == "draft":
