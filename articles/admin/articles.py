@@ -5,7 +5,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -17,6 +17,7 @@ from articles.models import (
     Article,
     ArticleAuthor,
     Correction,
+    PendingVersion,
 )
 from articles.publishing import editing, pending, policy, preview, workflow
 
@@ -33,6 +34,9 @@ class ArticleChangeList(ChangeList):
     def get_results(self, request):
         # The list shows none of the long text: leave bodies and search documents in the database.
         self.queryset = self.queryset.defer("body", "search_vector", "lead_photo__caption")
+        # Live stories whose edits wait for "Publish changes" say so, in the same query.
+        waiting = PendingVersion.objects.filter(article=OuterRef("pk"))
+        self.queryset = self.queryset.annotate(has_pending=Exists(waiting))
         super().get_results(request)
 
 
@@ -138,7 +142,8 @@ class ArticleAdmin(SafeAutocompleteMixin, CommentViews, RevisionViews, PendingVi
 
     @admin.display(description="State", ordering="status")
     def state(self, obj):
-        return "Scheduled" if obj.is_scheduled else obj.get_status_display()
+        state = "Scheduled" if obj.is_scheduled else obj.get_status_display()
+        return f"{state} · changes pending" if getattr(obj, "has_pending", False) else state
 
     @admin.display(description="State")
     def state_display(self, obj):

@@ -22,7 +22,12 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [*Article.Status.choices[:2], ("scheduled", "Scheduled"), *Article.Status.choices[2:]]
+        return [
+            *Article.Status.choices[:2],
+            ("scheduled", "Scheduled"),
+            *Article.Status.choices[2:],
+            ("pending", "Changes pending"),
+        ]
 
     def queryset(self, request, queryset):
         match self.value():
@@ -30,6 +35,8 @@ class StateFilter(admin.SimpleListFilter):
                 return queryset
             case "scheduled":
                 return queryset.scheduled()
+            case "pending":
+                return queryset.filter(pending__isnull=False)
             case Article.Status.PUBLISHED:
                 return queryset.published()
             case value:
