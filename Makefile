@@ -1,11 +1,13 @@
 # The README's commands. Each target sets up what it needs (scripts/setup.sh) and is safe to re-run.
-.PHONY: run test bench backup restore
+.PHONY: run test bench backup restore lighthouse
 run:
 	bash scripts/run.sh
 test:
 	bash scripts/test.sh
 bench:
 	bash scripts/bench.sh
+lighthouse:
+	bash scripts/lighthouse.sh
 backup:
 	bash -c 'source scripts/setup.sh && python manage.py backup $(if $(OUT),--output "$(OUT)")'
 restore:

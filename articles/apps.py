@@ -6,7 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from . import search_index, tag_slugs
+        from . import search_index, tag_slugs, textfields
         from .caching import invalidation
         from .photos import receivers
 
@@ -14,3 +14,4 @@ class ArticlesConfig(AppConfig):
         search_index.connect()
         receivers.connect()
         tag_slugs.connect()
+        textfields.connect()

@@ -3,7 +3,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -87,7 +87,7 @@ class SocialLink(models.Model):
 # Top-level URL paths that are not sections.
 RESERVED_SLUGS = {
     "admin", "author", "tag", "search", "feeds", "feed", "rss", "static", "media", "sitemap",
-    "corrections", "corrections-policy", "preview", "robots.txt", "sitemap.xml",
+    "corrections", "corrections-policy", "preview", "robots.txt", "sitemap.xml", "api",
 }  # fmt: skip
 
 
@@ -303,6 +303,24 @@ def published_sql(alias: str, at_param: str) -> str:
     )
 
 
+# Everything readers see of a story as one digest: a change to any of it is a change they can see.
+VISIBLE_DIGEST_SQL = """md5(concat_ws(E'\\x1f',
+    a.headline, a.slug, a.standfirst, a.body, a.section_id, a.lead_photo_id, a.seo_title, a.meta_description,
+    (SELECT string_agg(x.author_id::text, ',' ORDER BY x."order", x.id)
+     FROM articles_articleauthor x WHERE x.article_id = a.id),
+    (SELECT string_agg(x.source_id::text, ',' ORDER BY x."order", x.id)
+     FROM articles_articlesource x WHERE x.article_id = a.id),
+    (SELECT string_agg(t.name, ',' ORDER BY t.name)
+     FROM taggit_taggeditem x JOIN taggit_tag t ON t.id = x.tag_id
+     JOIN django_content_type ct ON ct.id = x.content_type_id
+     WHERE x.object_id = a.id AND ct.app_label = 'articles' AND ct.model = 'article'),
+    (SELECT string_agg(x.photo_id::text || ':' || x.caption, ',' ORDER BY x."order", x.id)
+     FROM articles_galleryitem x WHERE x.article_id = a.id),
+    (SELECT string_agg(x.kind || ':' || x.text, ',' ORDER BY x.id)
+     FROM articles_correction x WHERE x.article_id = a.id)
+))"""
+
+
 def section_q(section, *, prefix: str = "") -> Q:
     """A section's stories: a top-level section's include its sub-sections' (the section page, its feed,
     search and sitemap alike). For a Section row, the one indexed column that answers; for an OuterRef,
@@ -399,6 +417,9 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # When readers were told of a change (a correction or update note): the page's "Updated" time.
     revised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The last change readers can see (Article.refresh_modified): dateModified, sitemap lastmod, feeds.
+    content_modified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    content_digest = models.CharField(max_length=32, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -458,6 +479,10 @@ class Article(models.Model):
                 fields=["embargo_until"],
                 name="article_embargo_idx",
                 condition=Q(embargo_until__isnull=False, deleted_at__isnull=True),
+            ),
+            # The read API's `updated_since`: a note sets revised_at without saving the story (updated_at).
+            models.Index(
+                fields=["revised_at"], name="article_revised_idx", condition=Q(revised_at__isnull=False)
             ),
         ]
         constraints = [
@@ -520,8 +545,46 @@ class Article(models.Model):
 
     @property
     def modified_at(self):
-        """What readers are told: the last correction/update, else the publish time."""
-        return self.revised_at or self.published_at
+        """The story's one "modified" time: its last change readers could see (an update note or live
+        entry counts before the commit's refresh has run), else its publication."""
+        return max(filter(None, (self.content_modified_at, self.revised_at, self.published_at)), default=None)
+
+    @classmethod
+    def refresh_modified(cls, pk: int) -> bool:
+        """Move the story's modified time to now if what readers see of it changed since the last call
+        (a headline fix, a new tag, a correction...); True if it moved. Before the story is public its
+        modified time is its publication time, and it never precedes it. Called after every commit
+        that touched the story (caching/invalidation.py): one statement, whatever the door. (True also
+        when only the stored digest changed: the caller then invalidates once more, harmlessly.)"""
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                WITH seen AS (
+                    SELECT {VISIBLE_DIGEST_SQL} AS digest, COALESCE({published_sql("a", "at")}, false) AS live
+                    FROM articles_article a WHERE a.id = %(pk)s
+                ), wanted AS (
+                    SELECT a.id, seen.digest, CASE
+                        WHEN NOT seen.live THEN a.published_at
+                        WHEN a.content_digest <> '' AND a.content_digest <> seen.digest THEN %(at)s
+                        -- Unchanged, or first seen: never before its publication or its last note.
+                        ELSE GREATEST(a.content_modified_at, a.published_at, a.revised_at)
+                    END AS modified
+                    FROM articles_article a, seen WHERE a.id = %(pk)s
+                )
+                UPDATE articles_article a
+                SET content_digest = wanted.digest, content_modified_at = wanted.modified, updated_at = %(at)s
+                FROM wanted
+                WHERE a.id = wanted.id AND (
+                    a.content_digest IS DISTINCT FROM wanted.digest
+                    OR a.content_modified_at IS DISTINCT FROM wanted.modified
+                )
+                RETURNING a.id
+                """,
+                {"pk": pk, "at": now},
+            )
+            row = cursor.fetchone()
+        return row is not None
 
 
 class ArticleAuthor(models.Model):
@@ -736,3 +799,10 @@ class Autosave(models.Model):
 
     def __str__(self):
         return f"Autosave by {self.user_id} of {self.article_id or 'a new story'}"
+
+
+from articles.api.models import ApiKey  # noqa: E402,F401
+from articles.frontpage.models import BreakingBanner, FrontLayout, FrontSection, FrontStory  # noqa: E402,F401
+from articles.live.models import LiveCoverage, LiveEntry, LiveEntryEdit  # noqa: E402,F401
+from articles.webhooks.models import WebhookDelivery, WebhookSubscription  # noqa: E402,F401
+from articles.wire.models import WireFeed, WireItem  # noqa: E402,F401

@@ -328,6 +328,10 @@ def discover() -> list[Target]:
         Target("sitemap index", "/sitemap.xml"),
         Target("sitemap page", sitemap_page()),
         Target("Google News sitemap", "/sitemap-news.xml"),
+        # The read API (articles/api/): ninjs JSON through the same page cache, rate limiter included.
+        Target("API story list", "/api/v1/stories/", note="ninjs, 20 stories"),
+        Target("API story detail", f"/api/v1/stories/{article.pk}/", note="ninjs, the newest story"),
+        Target("API story list, deep cursor", api_deep_page(published), note="40,000 stories in"),
         Target("admin article list", "/admin/articles/article/", cached=False, staff=True),
         Target(
             "admin search",
@@ -338,6 +342,14 @@ def discover() -> list[Target]:
         ),
     ]
     return targets
+
+
+def api_deep_page(published) -> str:
+    """The read API's story list after its 40,000th story: a keyset page should cost what page 1 does."""
+    from articles.api.stories import encode_cursor
+
+    row = published.order_by("-published_at", "-id").values_list("published_at", "id")[39_999:40_000].first()
+    return f"/api/v1/stories/?cursor={encode_cursor(*row)}" if row else "/api/v1/stories/"
 
 
 def sitemap_page() -> str:

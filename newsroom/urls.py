@@ -1,11 +1,10 @@
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django.views.static import serve
 
+from articles.api.views import api
+from articles.photos import serve
 from newsroom.accounts import twofactor
 
 admin.site.site_header = "Newsroom"
@@ -20,14 +19,14 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True)),
     path("admin/2fa/", twofactor.two_factor, name="two_factor"),
     path("admin/", admin.site.urls),
+    # Before the public site's routes, whose section pattern would take "api".
+    path("api/v1/", api.urls),
     path("", include("articles.public.urls")),
 ]
 
 if settings.SERVE_MEDIA:
-
-    def serve_rendition(request, path):
-        # Only renditions are public: originals keep the uploader's metadata (GPS included).
-        # MEDIA_ROOT is read per request so tests can point it at a temporary folder.
-        return serve(request, path, document_root=Path(settings.MEDIA_ROOT) / "renditions")
-
-    urlpatterns.insert(0, path("media/renditions/<path:path>", serve_rendition))
+    # Only renditions are public, and immutable; originals only to staff (articles/photos/serve.py).
+    urlpatterns[:0] = [
+        path("media/renditions/<path:path>", serve.rendition),
+        path("media/<path:path>", serve.original),
+    ]

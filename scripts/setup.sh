@@ -53,6 +53,8 @@ for pkg in ${NEED_APT:-}; do
     case "$pkg" in
         chromium) [ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core) ;;
         java) command -v java >/dev/null 2>&1 || missing+=(default-jre-headless) ;;
+        varnish) command -v varnishd >/dev/null 2>&1 || command -v /usr/sbin/varnishd >/dev/null 2>&1 || missing+=(varnish) ;;
+        varnish-modules) ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || missing+=(varnish-modules) ;;
         *) command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg") ;;
     esac
 done

@@ -36,6 +36,7 @@ def _clear_cache(monkeypatch):
     # A test that met a dead cache must not leave the next one skipping the cache (caching/store.py).
     monkeypatch.setattr(store, "_outage_until", 0.0)
     monkeypatch.setattr(store, "_recovering", False)
+    monkeypatch.setattr(store, "_in_hooks", False)
     cache.clear()
     yield
     cache.clear()
@@ -104,6 +105,10 @@ def make_photo(db):
 
 @pytest.fixture
 def make_article(db, section):
+    # Each story a minute older than the one made before it in this test: counted per test, so a story
+    # is never days old because many tests ran before (news sitemaps and related windows look at age).
+    made = itertools.count(1)
+
     def make(*, authors=(), sources=(), tags=(), **kwargs):
         n = next(_seq)
         kwargs.setdefault("headline", f"Headline number {n}")
@@ -113,7 +118,7 @@ def make_article(db, section):
         kwargs.setdefault("body", "<p>Body text.</p>")
         kwargs.setdefault("status", Article.Status.PUBLISHED)
         if kwargs["status"] == Article.Status.PUBLISHED:
-            kwargs.setdefault("published_at", timezone.now() - timedelta(minutes=n))
+            kwargs.setdefault("published_at", timezone.now() - timedelta(minutes=next(made)))
         article = Article.objects.create(**kwargs)
         for i, author in enumerate(authors):
             ArticleAuthor.objects.create(article=article, author=author, order=i)

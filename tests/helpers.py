@@ -5,7 +5,9 @@ from htmlscan.py), never from one another.
 """
 
 import io
+import json
 import struct
+from html.parser import HTMLParser
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -112,3 +114,54 @@ def photo_edit_post(photo, **overrides):
         data["may_redistribute"] = "on"
     data.update(overrides)
     return data
+
+
+class Head(HTMLParser):
+    """The metadata of a page: <title>, <meta>, <link> and JSON-LD blocks."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.titles, self.metas, self.links, self.json_ld = [], {}, {}, []
+        self._in = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "title":
+            self._in, self._text = "title", ""
+        elif tag == "meta" and "content" in attrs:
+            key = attrs.get("property") or attrs.get("name")
+            self.metas.setdefault(key, []).append(attrs["content"])
+        elif tag == "link":
+            self.links.setdefault(attrs.get("rel"), []).append(attrs)
+        elif tag == "script" and attrs.get("type") == "application/ld+json":
+            self._in, self._text = "json", ""
+
+    def handle_data(self, data):
+        if self._in:
+            self._text += data
+
+    def handle_endtag(self, tag):
+        if self._in == "title" and tag == "title":
+            self.titles.append(self._text)
+        elif self._in == "json" and tag == "script":
+            data = json.loads(self._text)
+            self.json_ld += data if isinstance(data, list) else [data]
+        else:
+            return
+        self._in = None
+
+    def meta(self, key) -> str:
+        [value] = self.metas[key]
+        return value
+
+    def typed(self, type_name) -> dict:
+        [found] = [d for d in self.json_ld if d["@type"] == type_name]
+        return found
+
+
+def head(client, url, status=200) -> Head:
+    """The metadata of the page at `url`, which must answer `status`."""
+    response = client.get(url)
+    assert response.status_code == status
+    return Head(response.content.decode())

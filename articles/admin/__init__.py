@@ -1,3 +1,3 @@
 """The newsroom's admin, one module per screen."""
 
-from . import articles, desk, photos, taxonomy, trash  # noqa: F401 - registers the screens and the desk
+from . import apikeys, articles, desk, frontpage, photos, taxonomy, trash, webhooks, wire  # noqa: F401 - the screens

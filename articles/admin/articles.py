@@ -25,6 +25,7 @@ from .comments import CommentViews
 from .common import EstimatedCountPaginator, SafeAutocompleteMixin, short_datetime, thumbnail
 from .filters import AuthorFilter, PublishedFilter, SectionFilter, StateFilter, TagFilter
 from .inlines import ArticleAuthorInline, ArticleSourceInline, CorrectionInline, GalleryItemInline
+from .live import LiveViews
 from .pending import PendingViews
 from .pending_form import PendingForm
 from .revisions import RevisionViews
@@ -50,7 +51,9 @@ WORKFLOW_BUTTONS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(SafeAutocompleteMixin, CommentViews, RevisionViews, PendingViews, admin.ModelAdmin):
+class ArticleAdmin(
+    SafeAutocompleteMixin, CommentViews, RevisionViews, LiveViews, PendingViews, admin.ModelAdmin
+):
     form = PendingForm  # ArticleAdminForm, showing a live story's pending changes
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "section", "state", "publish_time", "byline", "thumb", "last_modified"]

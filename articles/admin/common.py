@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from articles.photos import renditions
+from articles.sanitize import strip_control
 
 
 def thumbnail(photo, width=96):
@@ -128,8 +129,8 @@ class FreeTagsSelectMultiple(AutocompleteSelectMultiple):
 
 
 def tag_name(value: str) -> str:
-    """A typed tag name as taggit stores it: NUL bytes dropped, whitespace collapsed, ends trimmed."""
-    return " ".join(str(value).replace("\x00", "").split())
+    """A typed tag name as taggit stores it: control characters dropped, whitespace collapsed."""
+    return " ".join(strip_control(str(value)).split())
 
 
 class SafeAutocompleteMixin:

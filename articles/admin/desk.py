@@ -11,11 +11,11 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, EditLock, Transition
+from articles.models import Article, EditLock, Transition, WireItem
 from articles.publishing import policy
 
 Status = Article.Status
@@ -41,6 +41,8 @@ class Panel:
     rows: list[Row] = field(default_factory=list)
     count: int = 0
     see_all: str = ""
+    template: str = ""  # a panel that is not a list of stories draws itself
+    extra: dict = field(default_factory=dict)
 
 
 def _name(user) -> str:
@@ -183,9 +185,36 @@ def panels(user) -> list[Panel]:
         when_label="Since",
     )
     desk.append(_being_edited(editing, locks))
-    # The wire ingest fills it; it is here now so that the desk's layout does not move when it comes.
-    desk.append(Panel(key="wire", title="Incoming wire", empty="No wire feeds are set up yet."))
+    if user.has_perm("articles.view_wireitem"):
+        desk.append(_wire(user))
     return desk
+
+
+def _wire(user) -> Panel:
+    """The newest wire items, with "Use this" (or the story made from each), and how many stories have a
+    newer version of their wire item waiting: the items' query and one count."""
+    panel = Panel(
+        key="wire",
+        title="Incoming wire",
+        empty="Nothing has come in on the wire yet.",
+        see_all=reverse("admin:articles_wireitem_changelist"),
+        template="admin/includes/wire_panel.html",
+    )
+    items = WireItem.objects.select_related("source", "article").only(
+        "id", "headline", "summary", "picture_url", "received_at", "version", "used_version",
+        "source__name", "article__headline", "article__deleted_at",
+    )  # fmt: skip
+    panel.rows = list(items.order_by("-received_at", "-id")[:ROWS])
+    counts = WireItem.objects.aggregate(
+        all=Count("id"), updated=Count("id", filter=Q(article__isnull=False, version__gt=F("used_version")))
+    )
+    panel.count = counts["all"]
+    panel.extra = {
+        "can_use": policy.can_use_wire(user),
+        "updated": counts["updated"],
+        "updated_url": reverse("admin:articles_wireitem_changelist") + "?use=updated",
+    }
+    return panel
 
 
 def install(site: admin.AdminSite) -> None:

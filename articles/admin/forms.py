@@ -5,9 +5,11 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse_lazy
 from taggit.models import Tag
 
+from articles.blocks import forms as blocks
 from articles.models import Article, Photo, Source
 from articles.photos import metadata, services, validation
 from articles.publishing import editing, workflow
+from articles.sanitize import strip_control
 
 from .common import FreeTagsSelectMultiple, holds, tag_name
 
@@ -132,6 +134,9 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="Type to find a tag; type a new name and press Enter to add it.",
     )
 
+    # Blocks as short codes in the editor, stored as blocks (articles/blocks/forms.py).
+    body = blocks.BodyField()
+
     user = None  # set by the admin: who is editing
     # The version this editor opened; a save on top of someone else's newer save is refused.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -143,18 +148,18 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at", "embargo_until", "seo_title", "meta_description",
         ]  # fmt: skip
 
-    NUL_STRIPPED_FIELDS = ("headline", "standfirst", "body", "seo_title", "meta_description")
+    CONTROL_STRIPPED_FIELDS = ("headline", "standfirst", "body", "seo_title", "meta_description")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.is_bound:
-            # Wire copy pasted from other systems can carry invisible NUL bytes; drop them rather than
-            # refuse a form whose fault the editor cannot see.
+            # Wire copy pasted from other systems can carry invisible control characters; drop them
+            # rather than refuse a form whose fault the editor cannot see.
             self.data = self.data.copy()
-            for name in self.NUL_STRIPPED_FIELDS:
+            for name in self.CONTROL_STRIPPED_FIELDS:
                 key = self.add_prefix(name)
                 if key in self.data:
-                    self.data[key] = self.data[key].replace("\x00", "")
+                    self.data[key] = strip_control(self.data[key])
         if tags := self.fields.get("tags"):
             tags.allow_new = tags.widget.allow_new = bool(self.user and self.user.has_perm("taggit.add_tag"))
             if not tags.allow_new:
@@ -164,10 +169,14 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.version
 
     def clean_headline(self):
-        headline = (self.cleaned_data.get("headline") or "").replace("\x00", "").strip()
+        headline = strip_control(self.cleaned_data.get("headline") or "").strip()
         if not headline:
             raise forms.ValidationError("A headline is required.")
         return headline
+
+    def clean_body(self):
+        opened = self.get_initial_for_field(self.fields["body"], "body") or ""
+        return blocks.clean_body(self.cleaned_data.get("body"), opened=opened, article_id=self.instance.pk)
 
     def clean(self):
         cleaned = super().clean()

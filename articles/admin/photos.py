@@ -23,6 +23,7 @@ class PhotoAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "thumb",
         "caption_short",
+        "body_code",
         "credit_display",
         "rights",
         "uploaded_at",
@@ -37,9 +38,9 @@ class PhotoAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_per_page = 50
     # One COUNT(*) per page view instead of two: the library grows without end.
     show_full_result_count = False
-    readonly_fields = ["preview", "width", "height", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["preview", "body_code", "width", "height", "uploaded_by", "uploaded_at"]
     fieldsets = [
-        (None, {"fields": ["image", "preview", "alt_text", "caption"]}),
+        (None, {"fields": ["image", "preview", "body_code", "alt_text", "caption"]}),
         ("Credit and rights", {"fields": ["credit_source", "credit_text", "copyright", "rights",
                                           "may_redistribute"]}),
         ("Crops", {"fields": ["focal_x", "focal_y"],
@@ -50,6 +51,11 @@ class PhotoAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     @admin.display(description="Photo")
     def thumb(self, obj):
         return thumbnail(obj)
+
+    @admin.display(description="In a story's body")
+    def body_code(self, obj):
+        # What an editor types on a line of its own in a story's body to show the photo there.
+        return f"[photo: {obj.pk}]" if obj.pk else "Once saved, the short code to place it in a story."
 
     class Media:
         # Click-to-set focal point on the preview, and the caption and credit read from a chosen file

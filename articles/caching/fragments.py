@@ -1,8 +1,8 @@
 """Rendered pieces of pages that outlive the page cache: a story's own markup and its cards.
 
-Every publish supersedes the whole page cache (pagecache.py), but it changes nothing in the other stories'
-markup. So a story's body and head and each of its cards are kept under the story's id, stamped with what
-they were rendered from:
+Every publish supersedes the home page and the lists in the page cache (pagecache.py), but it changes
+nothing in the other stories' markup. So a story's body and head and each of its cards are kept under the
+story's id, stamped with what they were rendered from:
 
 - the story's `updated_at`, which every save of the story changes, and which a change to one of its own
   rows (bylines, attributions, tags, gallery, corrections) touches too (signals.py);

@@ -3,7 +3,8 @@ outage the same way.
 
 A failed call returns None and logs once; the next OUTAGE_BACKOFF_SECONDS skip the cache instead of waiting
 on a dead server every request. After an outage, writes made meanwhile (invalidations included) may have
-been lost, so the first call that succeeds again starts new generations (see `on_recovery`).
+been lost, so the first call after the backoff starts new generations before it reads anything
+(see `on_recovery`).
 """
 
 import logging
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 OUTAGE_BACKOFF_SECONDS = 5.0
 _outage_until = 0.0
 _recovering = False
+_in_hooks = False
 _recovery_hooks = []
 
 
@@ -32,21 +34,31 @@ def in_outage() -> bool:
 
 def call(method, *args, **kwargs):
     """cache.<method>(*args, **kwargs), or None when the cache is down."""
-    global _outage_until, _recovering
+    return call_with(lambda: getattr(cache, method)(*args, **kwargs))
+
+
+def call_with(operation):
+    """operation() (a call on the cache or its client), or None when the cache is down."""
+    global _outage_until, _recovering, _in_hooks
     if in_outage():
         return None
+    if _recovering and not _in_hooks:
+        # Before anything is read: a page cache hit in the same call would be one stored before the outage.
+        _recovering, _in_hooks = False, True
+        try:
+            for hook in _recovery_hooks:
+                hook()
+        finally:
+            _in_hooks = False
+        if _recovering:  # a hook met the outage again: they all run again on the next try
+            return None
     try:
-        result = getattr(cache, method)(*args, **kwargs)
+        return operation()
     except Exception:  # noqa: BLE001 - any cache failure degrades to working without it
         log.warning("cache unavailable; working without it", exc_info=True)
         _outage_until = time.monotonic() + OUTAGE_BACKOFF_SECONDS
         _recovering = True
         return None
-    if _recovering:
-        _recovering = False
-        for hook in _recovery_hooks:
-            hook()
-    return result
 
 
 def get(key, default=None):

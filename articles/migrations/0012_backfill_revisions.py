@@ -7,6 +7,10 @@ def forwards(apps, schema_editor):
     from articles.publishing.revisions import snapshot
 
     missing = Article.objects.exclude(pk__in=Revision.objects.values("article_id")).order_by("pk")
+    # This reads with today's model, which may have columns later migrations add: a new database (no
+    # stories yet) must not select them before they exist.
+    if not missing.exists():
+        return
     for article in missing.iterator(chunk_size=500):
         Revision.objects.create(
             article=article,

@@ -10,8 +10,9 @@ from .renditions import delete_photo_files
 
 def remove_photo_files(sender, instance, **kwargs):
     name = instance.image.name
-    # Only once the delete is committed: a rolled-back delete must keep its files.
-    transaction.on_commit(lambda: delete_photo_files(instance, name))
+    # Only once the delete is committed: a rolled-back delete must keep its files. Robust: storage that
+    # fails then (object storage unreachable) is logged, and the delete the editor asked for still stands.
+    transaction.on_commit(lambda: delete_photo_files(instance, name), robust=True)
 
 
 def connect() -> None:

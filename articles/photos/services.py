@@ -1,6 +1,9 @@
 """Photo writes and the questions asked of a photo's use. Each write is atomic: on failure the previous
 state stays, with no row and no file left behind."""
 
+import secrets
+from pathlib import PurePosixPath
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from PIL import Image
@@ -12,8 +15,14 @@ from . import renditions
 from .renditions import SIDEWAYS
 
 
+def upload_name(name: str) -> str:
+    """A stored name no earlier upload had: a folder of its own under the month's. Rendition URLs derive
+    from it and are cached as immutable, so a name freed by a deleted photo must never come back."""
+    return f"{secrets.token_hex(6)}/{PurePosixPath(name).name}"
+
+
 def _display_size(photo: Photo) -> tuple[int, int]:
-    with photo.image.open("rb") as fh, Image.open(fh) as img:
+    with renditions.open_original(photo) as fh, Image.open(fh) as img:
         orientation = img.getexif().get(0x0112, 1)
         width, height = img.size
     return (height, width) if orientation in SIDEWAYS else (width, height)
@@ -55,13 +64,16 @@ def save_photo(*, photo: Photo, user=None, replaced_name: str | None = None) -> 
     try:
         with transaction.atomic():
             if photo.image and not photo.image._committed:
-                # Store the upload first so its size is read from the real file.
-                photo.image.save(photo.image.name, photo.image.file, save=False)
+                upload = photo.image.file
+                photo.image.save(upload_name(photo.image.name), upload, save=False)
+                # Keep reading the upload in hand, the very bytes just stored: on object storage,
+                # reading them back would download the file again (renditions.open_original).
+                photo.image.file = upload
                 stored_new_file = True
             if stored_new_file or not photo.width:
                 photo.width, photo.height = _display_size(photo)
             photo.save()
-            if not renditions.has_renditions(photo):
+            if stored_new_file or not renditions.has_renditions(photo):
                 wrote_renditions = True
                 renditions.make_renditions(photo)
     except BaseException:
@@ -74,7 +86,10 @@ def save_photo(*, photo: Photo, user=None, replaced_name: str | None = None) -> 
             photo._state.adding = True
         raise
     keep = renditions.rendition_dir(photo)
-    transaction.on_commit(lambda: renditions.delete_stale_files(keep=keep, replaced_name=replaced_name))
+    # Robust: the save stands if the clean-up fails (logged); the stale files are only unused.
+    transaction.on_commit(
+        lambda: renditions.delete_stale_files(keep=keep, replaced_name=replaced_name), robust=True
+    )
     return photo
 
 

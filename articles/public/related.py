@@ -4,15 +4,16 @@ Bounded work on any archive: the candidates come off the publication index and e
 its own tag links, where a shared-tag count over the archive reads every link there is.
 
 Every story published in the last RELATED_WINDOW draws on the same candidates, the newest published
-stories. With the page cache's generation at hand (pagecache.py), those are read once per generation and
-worker, with their tags, and each page ranks them in Python: after a publish, the first article page
-pays for the read and every other one reuses it. Older stories, or no cache, use one query of their own.
+stories. With the page cache's stamp at hand (pagecache.py: its generation and clock, which move with
+any change a page can show), those are read once per stamp and worker, with their tags, and each page
+ranks them in Python: after a publish, the first article page pays for the read and every other one
+reuses it. Older stories, or no cache, use one query of their own.
 """
 
 from datetime import timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection
+from django.db import connections, router
 from django.db.models import OuterRef
 from django.utils import timezone
 from taggit.models import TaggedItem
@@ -25,8 +26,8 @@ RELATED_WINDOW = timedelta(days=90)
 CANDIDATES = 300
 COUNT = 4
 
-# (generation, rows): the newest CANDIDATES + 1 published stories as (id, updated_at, section_id,
-# published_at, tag ids), kept by this worker for as long as the generation holds.
+# (stamp, rows): the newest CANDIDATES + 1 published stories as (id, updated_at, section_id,
+# published_at, tag ids), kept by this worker for as long as the stamp holds.
 _shared = (None, [])
 
 
@@ -62,11 +63,11 @@ def rank(rows, *, article_id: int, section_id: int, tag_ids) -> list[tuple]:
 
 def _newest_candidates():
     global _shared
-    state = pagecache.current_state()
-    if state is None:
+    stamp = pagecache.current_stamp()
+    if stamp is None:
         return None
-    generation, rows = _shared
-    if generation != state["generation"]:
+    seen, rows = _shared
+    if seen != stamp:
         links = TaggedItem.objects.filter(
             content_type_id=search.article_content_type_id(), object_id=OuterRef("pk")
         ).values("tag_id")
@@ -77,7 +78,7 @@ def _newest_candidates():
             .annotate(tag_ids=ArraySubquery(links))
             .values_list("pk", "updated_at", "section_id", "published_at", "tag_ids")[: CANDIDATES + 1]
         ]
-        _shared = (state["generation"], rows)
+        _shared = (stamp, rows)
     return rows
 
 
@@ -111,6 +112,6 @@ def _query(*, article_id: int, around, section_id: int, tag_ids: list[int]) -> l
         "section": section_id,
         "count": COUNT,
     }
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(Article)].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -9,7 +9,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from articles.caching import fragments
+from articles.blocks.render import render_body
+from articles.caching import fragments, keys
 from articles.caching.site import site_context
 from articles.models import Article, ArticleAuthor, ArticleSource, Author, GalleryItem, Photo, Section, Source
 from articles.publishing.editing import set_snapshot_fields
@@ -84,7 +85,12 @@ def with_pending(article_id: int, data: dict) -> Article:
 
 def story_parts(article, site: dict) -> dict:
     """Everything on the article page that depends on the story alone (and the site's settings)."""
-    context = {"article": article, "SITE_URL": settings.SITE_URL}
+    context = {
+        "article": article,
+        "SITE_URL": settings.SITE_URL,
+        "site": site,
+        "body": mark_safe(render_body(article.body)),
+    }
     return {
         "title": article.seo_title or article.headline,
         "description": article.meta_description or article.standfirst or article.headline,
@@ -129,6 +135,7 @@ def cards(items: list[tuple[object, dict]], *, load=None, found=None) -> list[st
     if not items:
         return []
     keyed = fragments.card_keys(items)
+    keys.add_stories(pk for pk, _, _ in keyed)
     shared, hits = found if found is not None else fragments.lookup({key: at for _, key, at in keyed})
     missing = [(pk, key) for pk, key, _ in keyed if key not in hits]
     if missing:

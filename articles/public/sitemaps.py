@@ -13,8 +13,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.paginator import Paginator
-from django.db.models import Max, OuterRef, Subquery
-from django.db.models.functions import Greatest
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -24,9 +23,9 @@ from django.utils.functional import cached_property
 from django.utils.http import http_date
 from taggit.models import Tag
 
-from articles.caching import store
+from articles.caching import keys, store
 from articles.caching.site import site_context
-from articles.models import Article, Author, Section, published_q, section_q
+from articles.models import Article, Author, LiveCoverage, Section, published_q, section_q
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_MAX_URLS = 1000  # Google News reads at most this many per sitemap
@@ -71,18 +70,17 @@ class ArticleSitemap(SiteSitemap):
         return (
             Article.objects.published()
             .select_related("section")
-            .only("id", "slug", "published_at", "updated_at", "section__slug")
-            .annotate(last_change=Greatest("published_at", "updated_at"))
+            .only("id", "slug", "published_at", "content_modified_at", "revised_at", "section__slug")
             .order_by("-published_at", "-id")
         )
 
     def lastmod(self, item):
-        return item.last_change
+        # The story's one modified time, as its page and feeds state it.
+        return item.modified_at
 
     def get_latest_lastmod(self):
-        # Two index reads (newest publish, newest edit) where GREATEST() over each row scans them all.
         latest = Article.objects.published().aggregate(
-            published=Max("published_at"), edited=Max("updated_at")
+            published=Max("published_at"), edited=Max("content_modified_at"), noted=Max("revised_at")
         )
         return max(filter(None, latest.values()), default=None)
 
@@ -224,10 +222,13 @@ def _news_language() -> str:
 
 @x_robots_tag
 def news(request):
-    """Google News: the stories published in the last 48 hours, newest first."""
+    """Google News: the stories published in the last 48 hours, newest first, and the live stories updated
+    in them (their ids first, so each side reads its own index)."""
+    since = timezone.now() - NEWS_WINDOW
+    live = LiveCoverage.objects.filter(article__revised_at__gte=since).values_list("article_id", flat=True)
     articles = (
         Article.objects.published()
-        .filter(published_at__gte=timezone.now() - NEWS_WINDOW)
+        .filter(Q(published_at__gte=since) | Q(pk__in=list(live)))
         .select_related("section")
         .only("id", "slug", "headline", "published_at", "section__slug")
         .order_by("-published_at", "-id")[:NEWS_MAX_URLS]
@@ -261,7 +262,7 @@ def robots_txt(request):
 # Included at the site's root by articles/urls.py.
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
-    path("sitemap.xml", index, name="sitemap"),
-    path("sitemap-news.xml", news, name="news_sitemap"),
-    path("sitemap-<slug:section>.xml", section, name="sitemap_section"),
+    path("sitemap.xml", keys.tagged(keys.SITEMAPS)(index), name="sitemap"),
+    path("sitemap-news.xml", keys.tagged(keys.SITEMAPS)(news), name="news_sitemap"),
+    path("sitemap-<slug:section>.xml", keys.tagged(keys.SITEMAPS)(section), name="sitemap_section"),
 ]

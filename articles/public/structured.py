@@ -1,14 +1,14 @@
 """schema.org JSON-LD for public pages."""
 
-from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 
-from articles.photos import renditions
+from articles.photos import renditions, storage
 
 
 def _abs(path: str) -> str:
-    return path if path.startswith("http") else f"{settings.SITE_URL}{path}"
+    # Media and static files may already come with their own host (a bucket, a CDN).
+    return storage.absolute_url(path)
 
 
 def publisher(site) -> dict:
@@ -56,12 +56,26 @@ def article_json_ld(article, site) -> list[dict]:
     if photo and photo.width:
         data["image"] = [
             _abs(renditions.srcset(photo, crop)[-1].url) for crop in ("16x9", "1x1", "original")
-        ] + [_abs(renditions.og_image(photo).url)]
+        ] + [_abs(renditions.four_three_image(photo).url), _abs(renditions.og_image(photo).url)]
     crumbs = [("Home", "/")]
     if article.section.parent_id:
         crumbs.append((article.section.parent.name, article.section.parent.get_absolute_url()))
     crumbs += [(article.section.name, article.section.get_absolute_url()), (article.headline, url)]
-    breadcrumb = {
+    return [{k: v for k, v in data.items() if v not in (None, "", [])}, _breadcrumb(crumbs)]
+
+
+def _item_list(stories) -> dict:
+    return {
+        "@type": "ItemList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": i, "url": _abs(story.get_absolute_url())}
+            for i, story in enumerate(stories, start=1)
+        ],
+    }
+
+
+def _breadcrumb(crumbs) -> dict:
+    return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
         "itemListElement": [
@@ -69,7 +83,40 @@ def article_json_ld(article, site) -> list[dict]:
             for i, (name, path) in enumerate(crumbs, start=1)
         ],
     }
-    return [{k: v for k, v in data.items() if v not in (None, "", [])}, breadcrumb]
+
+
+def listing_json_ld(*, name: str, description: str, path: str, stories, crumbs, site) -> list[dict]:
+    """A section's or tag's page: a CollectionPage of the stories it lists, and where it sits."""
+    page = {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": name,
+        "description": description,
+        "url": _abs(path),
+        "isPartOf": {"@type": "WebSite", "name": site["outlet_name"], "url": _abs("/")},
+        "mainEntity": _item_list(stories),
+    }
+    return [page, _breadcrumb([("Home", "/"), *crumbs])]
+
+
+def author_json_ld(author, *, description: str, site) -> list[dict]:
+    """An author's page: a ProfilePage about the Person (an agency byline is an Organization)."""
+    url = _abs(author.get_absolute_url())
+    entity = {
+        "@type": "Organization" if author.is_agency else "Person",
+        "name": author.name,
+        "url": url,
+        "description": description,
+    }
+    if not author.is_agency:
+        entity["worksFor"] = {"@type": "NewsMediaOrganization", "name": site["outlet_name"], "url": _abs("/")}
+    page = {
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "url": url,
+        "mainEntity": entity,
+    }
+    return [page, _breadcrumb([("Home", "/"), (author.name, author.get_absolute_url())])]
 
 
 def home_json_ld(site) -> list[dict]:

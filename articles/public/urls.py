@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from articles.live import views as live_views
+
 from . import feeds, sitemaps, views
 
 app_name = "articles"
@@ -12,6 +14,7 @@ urlpatterns = [
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("search/", views.search_page, name="search"),
+    path("live/<int:article_id>/entries", live_views.live_entries, name="live_entries"),
     path("feeds/", include(feeds.urlpatterns)),
     path("", include(sitemaps.urlpatterns)),
     path("<slug:slug>/", views.SectionView.as_view(), name="section"),

@@ -1,14 +1,19 @@
 from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
-from django.db import connection
+from django.db import connections, router
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.views.generic import ListView
 from taggit.models import Tag
 
 from articles import search
-from articles.caching import fragments
+from articles.blocks.render import resolve_read_more
+from articles.caching import fragments, keys
 from articles.caching.site import SITE_CONTEXT_KEY, site_context
+from articles.frontpage import selectors as fronts
+from articles.frontpage.models import HOME_STORIES, SECTION_STORIES
+from articles.live.views import live_part
 from articles.models import (
     Article,
     Author,
@@ -23,18 +28,20 @@ from articles.publishing import preview as previews
 
 from . import render as rendering
 from .related import related as related_stories
-from .structured import home_json_ld
+from .structured import author_json_ld, home_json_ld, listing_json_ld
 
 PAGE_SIZE = 20
 HOME_PER_SECTION = 4
 
 
 def home(request):
-    published = Article.objects.published().for_listing()
-    latest = list(published[:9])
-    sections = {s.pk: s for s in Section.objects.filter(parent__isnull=True, show_in_nav=True)}
-    picks = _newest_per_section(list(sections), exclude=[a.pk for a in latest[:1]])
-    by_id = published.in_bulk([pk for _, pk in picks])
+    keys.add(keys.HOME)
+    # The editors' lead and top stories, the newest filling empty slots; the sections they chose follow,
+    # without repeating a story from the top.
+    latest = fronts.front_stories(count=HOME_STORIES)
+    sections = {s.pk: s for s in fronts.home_sections()}
+    picks = _newest_per_section(list(sections), exclude=[a.pk for a in latest])
+    by_id = Article.objects.published().for_listing().in_bulk([pk for _, pk in picks])
     grouped = {pk: [] for pk in sections}
     for section_id, article_id in picks:
         if article_id in by_id:
@@ -79,7 +86,7 @@ def _newest_per_section(section_ids: list[int], *, exclude: list[int]) -> list[t
         ) AS picked
     """.format(published=published_sql("a", "now"))
     params = {"sections": section_ids, "now": timezone.now(), "exclude": exclude, "limit": HOME_PER_SECTION}
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(Article)].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -88,7 +95,16 @@ def _listing_cards(ids):
     return Article.objects.published().for_listing().in_bulk(ids)
 
 
-ROUTE_FIELDS = ("pk", "status", "published_at", "updated_at", "section_id", "section__slug", "tag_ids")
+ROUTE_FIELDS = (
+    "pk",
+    "status",
+    "published_at",
+    "updated_at",
+    "section_id",
+    "section__slug",
+    "tag_ids",
+    "live",
+)
 
 
 def _route(slug: str) -> dict | None:
@@ -100,23 +116,34 @@ def _route(slug: str) -> dict | None:
     sql = """
         SELECT a.id, a.status, a.published_at, a.updated_at, a.section_id, s.slug,
             ARRAY(SELECT ti.tag_id FROM taggit_taggeditem ti
-                  WHERE ti.content_type_id = %s AND ti.object_id = a.id ORDER BY ti.tag_id)
+                  WHERE ti.content_type_id = %s AND ti.object_id = a.id ORDER BY ti.tag_id),
+            lc.seq, lc.started_at, lc.ended_at
         FROM articles_article a JOIN articles_section s ON s.id = a.section_id
+            LEFT JOIN articles_livecoverage lc ON lc.article_id = a.id
         WHERE a.slug = %s AND a.deleted_at IS NULL
     """
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(Article)].cursor() as cursor:
         cursor.execute(sql, [search.article_content_type_id(), slug])
         row = cursor.fetchone()
-    return dict(zip(ROUTE_FIELDS, row, strict=True)) if row else None
+    if row is None:
+        return None
+    # A live story's coverage (articles/live/), read with its route: other stories pay nothing for it.
+    seq, started_at, ended_at = row[-3:]
+    live = {"seq": seq, "started_at": started_at, "ended_at": ended_at} if started_at else None
+    return dict(zip(ROUTE_FIELDS, (*row[:-3], live), strict=True))
 
 
 def article_detail(request, section, slug):
+    # Whatever answers at this address (the story, a redirect, a 404 or 410) goes when a story takes it.
+    keys.add(keys.slug(slug))
     found = _route(slug)
     if found is None:
         old = SlugRedirect.objects.select_related("article__section").filter(old_slug=slug).first()
         if old is None or old.article.deleted_at is not None:
             raise Http404("No such article.")
+        keys.add(keys.story(old.article_id))
         return redirect(old.article, permanent=True)
+    keys.add(keys.story(found["pk"]))
     if section != found["section__slug"]:
         return redirect("articles:detail", section=found["section__slug"], slug=slug, permanent=True)
     if Article.readable(status=found["status"], published_at=found["published_at"], deleted_at=None):
@@ -186,10 +213,14 @@ def _render_article(request, row: dict, *, is_preview: bool, story: Article | No
         parts = rendering.story_parts(article, site)
         if not is_preview:
             fragments.keep(shared, {story_key: (fragments.stamp(article), parts)})
+    # Read-more blocks show the other stories as they are now: filled in on every render (one query).
+    parts = {**parts, "story": resolve_read_more(parts["story"])}
+    live = live_part(request, row, parts, is_preview=is_preview)
     response = render(
         request,
         "articles/article_detail.html",
         {
+            "live": live,
             "article": article,
             "parts": parts,
             "related": rendering.cards(card_items, load=_listing_cards, found=(shared, hits)),
@@ -263,13 +294,33 @@ class ArticleListView(ListView):
         context = super().get_context_data(**kwargs)
         context["heading"] = self.heading
         context["listing"] = self.listing
+        site = site_context()
+        context["page_title"] = f"{self.heading} | {site['outlet_name']}"
+        context["page_description"] = self.describe(site)
+        context["json_ld_data"] = self.json_ld(context, site)
+        context.update(self.listing_cards(context["articles"], context["page_obj"]))
+        return context
+
+    def listing_cards(self, articles, page) -> dict:
         # The first card's photo is the page's largest paint: not lazy.
         options = [rendering.card_options(level=2, lazy=lazy, show_section=True) for lazy in (False, True)]
-        context["cards"] = rendering.cards([(a, options[i > 0]) for i, a in enumerate(context["articles"])])
-        return context
+        return {"cards": rendering.cards([(a, options[i > 0]) for i, a in enumerate(articles)])}
 
     def published(self):
         return Article.objects.published().for_listing()
+
+    def crumbs(self) -> list[tuple[str, str]]:
+        return [(self.heading, self.request.path)]
+
+    def json_ld(self, context, site) -> list[dict]:
+        return listing_json_ld(
+            name=context["page_title"],
+            description=context["page_description"],
+            path=self.request.path,
+            stories=context["articles"],
+            crumbs=self.crumbs(),
+            site=site,
+        )
 
 
 class SectionView(ArticleListView):
@@ -279,47 +330,113 @@ class SectionView(ArticleListView):
         context["current_section"] = (self.listing.parent or self.listing).slug
         return context
 
+    def listing_cards(self, articles, page) -> dict:
+        """With a layout in force, the first page opens with the section's front: the editors' lead and top
+        stories, filled with the newest; the list goes on with the rest of the page."""
+        chosen = fronts.chosen_stories(self.listing)[:SECTION_STORIES] if page.number == 1 else []
+        if not chosen:
+            return super().listing_cards(articles, page)
+        shown = {a.pk for a in chosen}
+        rest = [a for a in articles if a.pk not in shown]
+        fill = SECTION_STORIES - len(chosen)
+        front, rest = chosen + rest[:fill], rest[fill:]
+        card = rendering.card_options
+        items = [(front[0], card(big=True, level=2, lazy=False, show_section=True))]
+        items += [(a, card(compact=True, show_section=True)) for a in front[1:]]
+        items += [(a, card(level=2, show_section=True)) for a in rest]
+        rendered = rendering.cards(items)
+        lead, top, rest = rendered[0], rendered[1 : len(front)], rendered[len(front) :]
+        return {"front_lead": lead, "front_top": top, "cards": rest}
+
     def get_queryset(self):
+        keys.add(keys.slug(self.kwargs["slug"]))
         self.listing = get_object_or_404(Section.objects.select_related("parent"), slug=self.kwargs["slug"])
+        keys.add(keys.section(self.listing.pk))
         self.heading = self.listing.name
         return self.published().in_section(self.listing)
+
+    def describe(self, site) -> str:
+        return self.listing.description or f"The latest {self.heading} stories from {site['outlet_name']}."
+
+    def crumbs(self):
+        parent = self.listing.parent
+        return [*([(parent.name, parent.get_absolute_url())] if parent else []), *super().crumbs()]
 
 
 class TagView(ArticleListView):
     def get_queryset(self):
+        keys.add(keys.slug(self.kwargs["slug"]))
         self.listing = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        keys.add(keys.tag(self.listing.pk))
         self.heading = self.listing.name
         return self.published().filter(tags=self.listing)
+
+    def describe(self, site) -> str:
+        return f"The latest {self.heading} stories from {site['outlet_name']}."
 
 
 class AuthorView(ArticleListView):
     template_name = "articles/author.html"
 
     def get_queryset(self):
+        keys.add(keys.slug(self.kwargs["slug"]))
         self.listing = get_object_or_404(Author, slug=self.kwargs["slug"])
+        keys.add(keys.author(self.listing.pk))
         self.heading = self.listing.name
         return self.published().filter(authors=self.listing)
 
+    def describe(self, site) -> str:
+        if self.listing.bio:
+            return Truncator(self.listing.bio).words(40)
+        return f"Stories by {self.heading} for {site['outlet_name']}."
+
+    def json_ld(self, context, site):
+        return author_json_ld(self.listing, description=context["page_description"], site=site)
+
 
 def corrections(request):
+    keys.add(keys.CORRECTIONS)
     notes = (
         Correction.objects.filter(article__in=Article.objects.published())
         .select_related("article__section")
         .order_by("-created_at", "-id")[:100]
     )
-    return render(request, "articles/corrections.html", {"notes": notes})
+    outlet = site_context()["outlet_name"]
+    return render(
+        request,
+        "articles/corrections.html",
+        {
+            "notes": notes,
+            "page_title": f"Corrections and updates | {outlet}",
+            "page_description": (
+                f"Every correction and update {outlet} has made to a published story, newest first."
+            ),
+        },
+    )
 
 
 def corrections_policy(request):
     policy = SiteSettings.objects.filter(pk=1).values_list("corrections_policy", flat=True).first()
-    return render(request, "articles/corrections_policy.html", {"policy": policy or ""})
+    outlet = site_context()["outlet_name"]
+    context = {
+        "policy": policy or "",
+        "page_title": f"Corrections policy | {outlet}",
+        "page_description": f"How {outlet} corrects its mistakes, and where the corrections are listed.",
+    }
+    return render(request, "articles/corrections_policy.html", context)
 
 
 def search_page(request):
     """Full-text search of published stories; a malformed filter is a 400 with the form's errors."""
+    keys.add(keys.SEARCH)
     form = search.SearchForm(request.GET)
+    outlet = site_context()["outlet_name"]
+    about = {
+        "page_title": f"Search | {outlet}",
+        "page_description": f"Search every story published by {outlet}, by keyword, section and date.",
+    }
     if not form.is_valid():
-        return render(request, "articles/search.html", {"form": form}, status=400)
+        return render(request, "articles/search.html", {"form": form, **about}, status=400)
     try:
         outcome = search.run(form.cleaned_data, page_number=request.GET.get("page") or 1, per_page=PAGE_SIZE)
     except InvalidPage:
@@ -333,5 +450,6 @@ def search_page(request):
             "outcome": outcome,
             "page_obj": outcome.page,
             "max_candidates": search.MAX_CANDIDATES,
+            **about,
         },
     )

@@ -3,9 +3,10 @@
 import difflib
 import re
 
-from django.utils.html import escape, format_html, strip_tags
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from articles.blocks.render import body_text
 from articles.models import Author, Photo, Section, Source
 
 LABELS = {
@@ -31,8 +32,8 @@ def _text(name, value) -> str:
     if value is None:
         return ""
     if name == "body":
-        # Compare what readers read: one paragraph a line, tags dropped.
-        return strip_tags(re.sub(r"</(p|h\d|li|blockquote)>", "\n", value)).strip()
+        # Compare what readers read: one paragraph a line, tags dropped, each block named.
+        return body_text(value)
     if name == "corrections":
         return "\n".join(f"{c['kind']}: {c['text']}" for c in value)
     if isinstance(value, list):

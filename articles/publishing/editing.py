@@ -35,6 +35,7 @@ from articles.models import (
     SlugRedirect,
     Source,
 )
+from articles.webhooks import events
 
 from .diffs import field_diffs
 from .policy import can_edit, can_publish, can_write_notes, require
@@ -153,6 +154,8 @@ def save_edit(
         raise ValidationError(credits)
     record_revision(article=article, user=user, note=note or ("Created" if before is None else "Edited"))
     close_for_editing(article=article, user=user)
+    if before is not None:
+        events.after_change(article, was_live=before.is_live, was_published_at=before.published_at)
     return article
 
 
@@ -174,6 +177,7 @@ def add_note(*, article: Article, user, text: str, kind: str = Correction.Kind.C
     )
     Article.objects.filter(pk=article.pk).update(revised_at=note.created_at)
     article.revised_at = note.created_at
+    events.after_note(article, kind=kind)
     return note
 
 

@@ -1,10 +1,10 @@
 """Email to staff about their stories: the reporter when a story is sent back or published, the editors
 when one is submitted for review.
 
-Sent once the transaction that made the change commits (a rolled-back change tells nobody), one message
-per person (nobody sees who else got it). Whoever has turned email off (NotificationSettings.email; no row
-means on) gets nothing, nor does the person who made the change. A mail server that fails is logged: the
-change it reports is already saved.
+Sent by the worker, one task per person (nobody sees who else got it), enqueued with the transaction that
+made the change (a rolled-back change tells nobody). Whoever has turned email off (NotificationSettings.email;
+no row means on) gets nothing, nor does the person who made the change. A mail server that fails is logged
+and the email retried with back-off: the change it reports is already saved.
 """
 
 import logging
@@ -15,16 +15,29 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
+from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.worker.retry import enqueue_with_transaction, retried
 from newsroom.accounts.models import NotificationSettings
 
 logger = logging.getLogger(__name__)
 _muted = ContextVar("notifications_muted", default=False)
 # Django's own permission check, to list every user who has the permission in one query (with_perm).
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@task
+@retried(attempts=5)
+def send_email(*, subject: str, body: str, to: str, attempt: int = 1) -> None:
+    """One notification to one address."""
+    try:
+        mailers.default.send_messages([EmailMessage(subject, body, to=[to])])
+    except Exception:
+        logger.exception("Could not send “%s” (attempt %d)", subject, attempt)
+        raise
 
 
 @transaction.atomic
@@ -68,14 +81,8 @@ def _send_after_commit(recipients, subject: str, body: str) -> None:
     if not addresses or _muted.get():
         return
 
-    def send():
-        messages = [EmailMessage(subject, body, to=[address]) for address in addresses]
-        try:
-            mailers.default.send_messages(messages)
-        except Exception:
-            logger.exception("Could not send “%s” to %d people", subject, len(addresses))
-
-    transaction.on_commit(send)
+    for address in addresses:
+        enqueue_with_transaction(send_email, subject=subject, body=body, to=address)
 
 
 def _to_reporter(article: Article, by, subject: str, lines: list[str]) -> None:

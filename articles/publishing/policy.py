@@ -7,7 +7,7 @@ decides. Every answer is checked on the server, whatever a page shows.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from articles.models import Article, GalleryItem, published_q
+from articles.models import Article, GalleryItem, LiveEntry, published_q
 
 Status = Article.Status
 
@@ -62,12 +62,14 @@ def can_edit(user, article: Article) -> bool:
 
 
 def photo_in_published_story(photo) -> bool:
-    """Whether a published or scheduled story shows `photo`, as its lead photo or in its gallery."""
+    """Whether a published or scheduled story shows `photo`, as its lead photo, in its gallery or in a
+    live entry."""
     if photo.pk is None:
         return False
     stories = Article.objects.published() | Article.objects.scheduled()
     in_gallery = GalleryItem.objects.filter(photo=photo).values("article")
-    return stories.filter(Q(lead_photo=photo) | Q(pk__in=in_gallery)).exists()
+    in_entries = LiveEntry.objects.filter(photo=photo).exclude(status="withdrawn").values("article")
+    return stories.filter(Q(lead_photo=photo) | Q(pk__in=in_gallery) | Q(pk__in=in_entries)).exists()
 
 
 def can_change_photo(user, photo) -> bool:
@@ -100,3 +102,41 @@ def can_restore_from_trash(user) -> bool:
 def can_write_notes(user) -> bool:
     """Corrections and updates shown to readers: editors."""
     return user.is_active and user.has_perm("articles.add_correction")
+
+
+def can_arrange_front(user) -> bool:
+    """The front pages (which stories lead, in which order) and the breaking news banner: editors."""
+    return user.is_active and user.has_perm("articles.arrange_front")
+
+
+def can_use_wire(user) -> bool:
+    """Whether `user` may make a draft from a wire item ("Use this"): whoever writes stories and reads the
+    wire (reporters, editors)."""
+    return (
+        user.is_active and user.has_perm("articles.add_article") and user.has_perm("articles.view_wireitem")
+    )
+
+
+# --- Live coverage (articles/live/services.py) -----------------------------------------------------
+
+
+def can_run_live(user, article: Article) -> bool:
+    """Start and end a story's live coverage, and pin, correct, withdraw or approve its entries: editors."""
+    return can_publish(user) and user.has_perm("articles.change_liveentry") and can_edit(user, article)
+
+
+def can_post_live(user, article: Article, coverage) -> bool:
+    """Post an entry: editors always; a reporter where the story's rules let reporters post."""
+    if not (user.is_active and user.has_perm("articles.add_liveentry") and can_view(user, article)):
+        return False
+    return can_run_live(user, article) or coverage.reporter_entries != coverage.ReporterEntries.CLOSED
+
+
+def live_entry_waits(user, article: Article, coverage) -> bool:
+    """A reporter's entry waits for an editor's approval where the story's rules say so."""
+    return not can_run_live(user, article) and coverage.reporter_entries == coverage.ReporterEntries.REVIEW
+
+
+def can_manage_api_keys(user) -> bool:
+    """Issuing and revoking the read API's partner keys: administrators."""
+    return user.is_active and user.has_perm("articles.add_apikey") and user.has_perm("articles.change_apikey")

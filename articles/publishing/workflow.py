@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, Transition
+from articles.webhooks import events
 
 from . import notifications
 from .policy import can_edit, can_publish, can_purge, can_restore_from_trash, can_trash, require
@@ -21,6 +22,7 @@ Status = Article.Status
 def _transition(article: Article, user, *, to: str, action: str, note: str = "", **changes) -> Article:
     # Lock the row: two editors pressing "Publish" at once must not both record a transition.
     locked = Article.objects.select_for_update().get(pk=article.pk)
+    was_live, was_published_at = locked.is_live, locked.published_at
     from_status = locked.status
     locked.status = to
     for name, value in changes.items():
@@ -34,6 +36,8 @@ def _transition(article: Article, user, *, to: str, action: str, note: str = "",
     record_revision(article=locked, user=user, note=action.replace("_", " ").capitalize())
     for name in ["status", "published_at", "embargo_until", "version", "updated_at", "deleted_at"]:
         setattr(article, name, getattr(locked, name))
+    # Webhooks: a story going live (or due to), leaving readers, or changed while live.
+    events.after_change(locked, was_live=was_live, was_published_at=was_published_at)
     return article
 
 

@@ -9,7 +9,8 @@ from django.template.loader import render_to_string
 from django.utils.html import _json_script_escapes, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles.photos import renditions
+from articles.photos import renditions, storage
+from articles.sanitize import strip_control
 
 register = template.Library()
 
@@ -20,7 +21,7 @@ def picture(photo, sizes="100vw", crop="original", lazy=True, css_class=""):
     if not photo or not photo.width:
         return ""
     sources = _sources(
-        photo.image.name, photo.width, photo.height, photo.focal_x, photo.focal_y, crop, settings.MEDIA_URL
+        photo.image.name, photo.width, photo.height, photo.focal_x, photo.focal_y, crop, storage.renditions()
     )
     if sources is None:
         return ""
@@ -45,9 +46,10 @@ def picture(photo, sizes="100vw", crop="original", lazy=True, css_class=""):
 
 
 @lru_cache(maxsize=8192)
-def _sources(image_name, width, height, focal_x, focal_y, crop, media_url):
-    """The srcsets of one photo's crop. Pure in its arguments (media_url included so tests that move
-    MEDIA_URL get fresh values), and a listing repeats it dozens of times per page: computed once."""
+def _sources(image_name, width, height, focal_x, focal_y, crop, files):
+    """The srcsets of one photo's crop. Pure in its arguments (the renditions storage `files` included,
+    so a change of storage or MEDIA_URL gets fresh values), and a listing repeats it dozens of times per
+    page: computed once."""
     shape = SimpleNamespace(
         image=SimpleNamespace(name=image_name), width=width, height=height, focal_x=focal_x, focal_y=focal_y
     )
@@ -63,8 +65,27 @@ def _srcset(renditions):
 
 
 @register.filter
+def absolute(url):
+    """`url` as an absolute URL: a path gets SITE_URL, a URL already absolute (a CDN's) is kept."""
+    url = str(url)
+    return url if url.startswith(("https://", "http://")) else f"{settings.SITE_URL}{url}"
+
+
+@register.filter
+def xml_text(value):
+    """Text for an XML document: without the control characters XML 1.0 cannot carry (autoescaped after)."""
+    return strip_control(str(value))
+
+
+@register.filter
 def og_image(photo):
     return renditions.og_image(photo) if photo and photo.width else None
+
+
+@register.filter
+def absolute_media(url):
+    """A media URL for other sites (Open Graph): SITE_URL in front only if the storage gave a path."""
+    return storage.absolute_url(url)
 
 
 def json_ld_payload(data) -> str:

@@ -13,6 +13,9 @@ REPORTER = {
     "articles.source": ["view"],
     "articles.author": ["view"],
     "articles.storycomment": ["add", "view"],
+    "articles.wireitem": ["view"],
+    "articles.liveentry": ["add", "view"],
+    "articles.livecoverage": ["view"],
     "taggit.tag": ["add", "view"],
 }
 EDITOR = {
@@ -26,11 +29,17 @@ EDITOR = {
     "articles.author": ALL,
     "articles.correction": CONTENT_EDIT,
     "articles.storycomment": ["add", "view"],
+    "articles.liveentry": ALL,
+    "articles.livecoverage": ALL,
     "articles.slugredirect": ["view"],
     "articles.sitesettings": ["change", "view"],
+    # The front pages and the breaking news banner (articles/frontpage/, policy.can_arrange_front).
+    "articles.frontlayout": ["arrange_front"],
     "articles.sociallink": ALL,
     "taggit.tag": ALL,
     "taggit.taggeditem": ALL,
+    "articles.wirefeed": ALL,
+    "articles.wireitem": ["view"],
 }
 ADMINISTRATOR = {
     **EDITOR,
@@ -41,6 +50,11 @@ ADMINISTRATOR = {
     "axes.accesslog": ["view"],
     # Resetting a lost phone is deleting the user's TOTP device.
     "otp_totp.totpdevice": ["view", "delete"],
+    "articles.webhooksubscription": ALL,
+    "articles.webhookdelivery": ["view"],
+    "django_tasks_database.dbtaskresult": ["view"],
+    # Partners' keys to the read API.
+    "articles.apikey": ALL,
 }
 ROLES = {"Reporters": REPORTER, "Editors": EDITOR, "Administrators": ADMINISTRATOR}
 

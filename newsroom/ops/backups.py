@@ -1,14 +1,16 @@
-"""Backup and restore with PostgreSQL's own tools: pg_dump/pg_restore of the database plus the media folder.
+"""Backup and restore with PostgreSQL's own tools: pg_dump/pg_restore of the database plus the media.
 
 A backup is one uncompressed tar file (its parts are compressed already):
 
     manifest.json    what was saved: rows per table, every media file with its size and SHA-256
     database.dump    pg_dump --format=custom, taken in the same snapshot as the row counts
-    media.tar.gz     MEDIA_ROOT
+    media.tar.gz     every photo file: originals, and renditions under renditions/
 
-Restoring checks the archive against its manifest before touching anything, replaces the database in one
-transaction (pg_restore --clean --single-transaction), replaces the media folder, then checks the result
-against the manifest again.
+Media is read and written through the two photo storages (articles/photos/storage.py), so the same
+archive moves between a local folder and object storage in either direction. Restoring checks the archive
+against its manifest before touching anything, replaces the database in one transaction (pg_restore
+--clean --single-transaction), writes every file of the backup and removes the files it does not have,
+then checks the result against the manifest again.
 """
 
 import hashlib
@@ -18,13 +20,16 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import django
-from django.conf import settings
+from django.core.files import File
 from django.db import connection, connections, transaction
+
+from articles.photos import storage
 
 FORMAT = 1
 MANIFEST, DUMP, MEDIA = "manifest.json", "database.dump", "media.tar.gz"
@@ -91,14 +96,71 @@ def _row_counts(cursor) -> dict[str, int]:
     return counts
 
 
-def _media_files(root: Path) -> list[dict]:
-    if not root.is_dir():
-        return []
-    return [
-        {"path": path.relative_to(root).as_posix(), "size": path.stat().st_size, "sha256": sha256_of(path)}
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and not path.is_symlink()
-    ]
+def _media_names() -> list[tuple[str, object]]:
+    """(name, storage) of every media file: renditions from their storage, all else from the originals'."""
+    originals, renditions = storage.originals(), storage.renditions()
+    try:
+        folders, files = originals.listdir("")
+    except FileNotFoundError:
+        folders, files = [], []
+    names = [(name, originals) for name in files]
+    for folder in folders:
+        if folder != storage.RENDITIONS_PREFIX:
+            names += [(name, originals) for name in storage.walk(originals, folder)]
+    names += [(name, renditions) for name in storage.walk(renditions, storage.RENDITIONS_PREFIX)]
+    return sorted(names, key=lambda entry: entry[0])
+
+
+def _storage_for(name: str):
+    return storage.renditions() if name.startswith(f"{storage.RENDITIONS_PREFIX}/") else storage.originals()
+
+
+def _read(entry, into=None) -> dict:
+    """Size and SHA-256 of one media file, read once through its storage (and copied to `into`)."""
+    name, files = entry
+    digest, size = hashlib.sha256(), 0
+    with files.open(name, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+            if into is not None:
+                into.write(block)
+    return {"path": name, "size": size, "sha256": digest.hexdigest()}
+
+
+def _in_parallel(func, items) -> list:
+    # Object storage costs a round trip per file: several at once.
+    with ThreadPoolExecutor(max_workers=storage.workers()) as pool:
+        return list(pool.map(func, items))
+
+
+def _media_files() -> list[dict]:
+    return _in_parallel(_read, _media_names())
+
+
+def _archive_media(tar: tarfile.TarFile) -> list[dict]:
+    """Add every media file to `tar`; the manifest entries, from the very bytes archived."""
+    entries, names = [], _media_names()
+
+    def fetch(entry):
+        copy = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 (closed once archived)
+        try:
+            return _read(entry, copy), copy
+        except BaseException:
+            copy.close()
+            raise
+
+    # In batches: files are fetched in parallel, then appended in order, a batch's worth on hand.
+    batch = 4 * storage.workers()
+    for start in range(0, len(names), batch):
+        for entry, copy in _in_parallel(fetch, names[start : start + batch]):
+            with copy:
+                info = tarfile.TarInfo(entry["path"])
+                info.size = entry["size"]
+                copy.seek(0)
+                tar.addfile(info, copy)
+            entries.append(entry)
+    return entries
 
 
 def create_backup(output: Path) -> Summary:
@@ -107,7 +169,6 @@ def create_backup(output: Path) -> Summary:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     target = output if output.suffix == ".tar" else output / f"newsroom-{stamp}.tar"
     target.parent.mkdir(parents=True, exist_ok=True)
-    media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(prefix="newsroom-backup-", dir=target.parent) as tmp:
         work = Path(tmp)
         # Counts and dump from one snapshot, so the manifest describes exactly what was dumped while the
@@ -119,10 +180,8 @@ def create_backup(output: Path) -> Summary:
             counts = _row_counts(cursor)
             _run([pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
                   f"--file={work / DUMP}"])  # fmt: skip
-        files = _media_files(media_root)
         with tarfile.open(work / MEDIA, "w:gz") as tar:
-            for entry in files:
-                tar.add(media_root / entry["path"], arcname=entry["path"], recursive=False)
+            files = _archive_media(tar)
         manifest = {
             "format": FORMAT,
             "created_at": datetime.now(UTC).isoformat(),
@@ -192,19 +251,19 @@ def read_archive(path: Path, into: Path) -> dict:
     return manifest
 
 
-def _replace_media(media_tar: Path, media_root: Path) -> None:
-    media_root.mkdir(parents=True, exist_ok=True)
-    # Unpack beside the live folder first, so a damaged archive cannot leave it half-replaced.
-    with tempfile.TemporaryDirectory(prefix=".restore-", dir=media_root.parent) as tmp:
-        with tarfile.open(media_tar, "r:gz") as tar:
-            tar.extractall(tmp, filter="data")
-        for child in media_root.iterdir():
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
-        for child in Path(tmp).iterdir():
-            shutil.move(child, media_root / child.name)
+def _replace_media(media_tar: Path, work: Path, keep: list[str]) -> None:
+    """Write every file of the backup through its storage, then remove the files the backup lacks."""
+    unpacked = work / "media"
+    with tarfile.open(media_tar, "r:gz") as tar:
+        tar.extractall(unpacked, filter="data")
+
+    def write(name):
+        with (unpacked / name).open("rb") as fh:
+            storage.put(_storage_for(name), name, File(fh, name))
+
+    _in_parallel(write, keep)
+    wanted = set(keep)
+    _in_parallel(lambda entry: entry[1].delete(entry[0]), [e for e in _media_names() if e[0] not in wanted])
 
 
 def verify(manifest: dict) -> list[str]:
@@ -215,7 +274,7 @@ def verify(manifest: dict) -> list[str]:
     for table, expected in manifest["database"]["tables"].items():
         if counts.get(table) != expected:
             problems.append(f"table {table}: {counts.get(table)} rows, the backup had {expected}")
-    media = {f["path"]: f for f in _media_files(Path(settings.MEDIA_ROOT))}
+    media = {f["path"]: f for f in _media_files()}
     for entry in manifest["media"]["files"]:
         found = media.pop(entry["path"], None)
         if found is None or found["sha256"] != entry["sha256"]:
@@ -234,7 +293,7 @@ def restore_backup(path: Path) -> Summary:
         database = f"--dbname={connection.settings_dict['NAME']}"
         _run([pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
               "--exit-on-error", database, str(work / DUMP)])  # fmt: skip
-        _replace_media(work / MEDIA, Path(settings.MEDIA_ROOT))
+        _replace_media(work / MEDIA, work, [f["path"] for f in manifest["media"]["files"]])
     problems = verify(manifest)
     if problems:
         raise BackupError("The restore finished but does not match the backup:\n  " + "\n  ".join(problems))

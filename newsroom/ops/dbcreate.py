@@ -1,4 +1,7 @@
-"""Create the database named by DATABASE_URL if it does not exist (used by scripts/setup.sh)."""
+"""Create the database named by DATABASE_URL if it does not exist (used by scripts/setup.sh).
+
+`--fresh` drops it first: a throwaway database (a test's app servers) then never carries a migration
+history from another checkout."""
 
 import os
 import sys
@@ -8,7 +11,8 @@ import psycopg
 from psycopg import sql
 
 
-def main() -> int:
+def main(argv=None) -> int:
+    fresh = "--fresh" in (sys.argv[1:] if argv is None else argv)
     cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
     conninfo = {
         "dbname": "postgres",
@@ -19,6 +23,10 @@ def main() -> int:
     }
     try:
         with psycopg.connect(**{k: v for k, v in conninfo.items() if v}, autocommit=True) as conn:
+            if fresh:
+                conn.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(cfg["NAME"]))
+                )
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
             if exists.fetchone() is None:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))

@@ -1,5 +1,7 @@
 """Demo content, written for this project. Places and people in it are invented or unnamed."""
 
+from datetime import time
+
 SECTIONS = [
     # slug, name, parent slug, order, description
     ("world", "World", None, 1, "International news and analysis."),
@@ -260,3 +262,32 @@ women's league's history and almost double the previous record.</p><p>The home s
 with a late header.</p>""",
     },
 ]
+
+# The fronts as the editors arranged them (load_demo writes them through the front page services): the
+# home page's lead and top stories in order (the newest fill the rest) and its sections in their order;
+# the business front; tomorrow's morning front, waiting for the scheduled story it leads with; and the
+# breaking news line.
+HOME_FRONT = {
+    "stories": [
+        "ceasefire-talks-resume-in-neutral-capital",
+        "moscow-summons-us-envoy-after-strike-on-crimean-port",
+        "european-ministers-agree-on-grid-link-funding",
+        "parliament-passes-bill-on-ministerial-diaries",
+    ],
+    "sections": ["world", "politics", "business", "climate", "technology", "sport"],
+}
+SECTION_FRONTS = {
+    "business": [
+        "rail-freight-operators-order-battery-locomotives",
+        "central-bank-holds-rates-and-signals-patience",
+    ],
+}
+MORNING_FRONT = {
+    "note": "Morning front",
+    "at": time(7, 0),  # tomorrow, when the night bus story (demo_desk.py) goes out
+    "stories": ["night-bus-trial-extended-through-the-winter", "ceasefire-talks-resume-in-neutral-capital"],
+}
+BREAKING = {
+    "text": "Ceasefire talks resume: both delegations are at the table for the first time in four months",
+    "story": "ceasefire-talks-resume-in-neutral-capital",
+}

@@ -1,21 +1,22 @@
 """Settings shared by every environment. Everything deployment-specific comes from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
-import dj_email_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from .env import (  # noqa: F401 - re-exported for production.py and the tests
+    RENDITION_CACHE_CONTROL,
+    env_bool,
+    env_list,
+    mailer_from_environment,
+    media_storages,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 # Development defaults: production.py refuses to start without a real SECRET_KEY.
@@ -36,17 +37,26 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "taggit",
+    # The read API's framework; listed for its static files (Swagger UI, served by us, not a CDN).
+    "ninja",
     "django_prose_editor",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks_db",
     "articles",
     "newsroom.accounts",
     "newsroom.ops",
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's probe by IP, over plain HTTP, must not meet the host check or HTTPS redirect.
+    "newsroom.ops.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but for the HTTPS redirect: compresses what everything inside produced, cache hits
+    # included. Django pads each response with random bytes (BREACH), and CSRF tokens are masked anew
+    # on every response; static files come pre-compressed (gzip and brotli) from WhiteNoise.
+    "django.middleware.gzip.GZipMiddleware",
     # Outside the page cache, so cache hits get ETags and 304s too.
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -57,8 +67,12 @@ MIDDLEWARE = [
     "articles.public.middleware.SecurityHeadersMiddleware",
     # Before anything reads the query string into a database query (filters, search, autocomplete).
     "articles.public.middleware.AdminQueryNulMiddleware",
+    # API keys and rate limits (/api/ only), before the page cache: cached answers are counted too.
+    "articles.api.middleware.ApiGateMiddleware",
     # Before sessions and auth: a cache hit costs no database query at all.
     "articles.caching.pagecache.PageCacheMiddleware",
+    # Inside the page cache: its own reads stay on the primary, and a replica is only asked on a miss.
+    "newsroom.ops.dbrouter.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -99,16 +113,26 @@ DATABASES = {
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
+# Redis behind Sentinel ("host:port,host:port,..."): the cache follows the primary they name.
+REDIS_SENTINELS = env_list("REDIS_SENTINELS", "")
+if REDIS_URL or REDIS_SENTINELS:
     CACHES = {
         "default": {
             "BACKEND": "newsroom.redis_cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_URL or ",".join(REDIS_SENTINELS),
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "newsroom"),
             # A Redis outage must degrade to uncached rendering, not hang requests.
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
     }
+    if REDIS_SENTINELS:
+        CACHES["default"]["OPTIONS"] |= {
+            "sentinels": [(host, int(port)) for host, port in (s.rsplit(":", 1) for s in REDIS_SENTINELS)],
+            "service_name": os.environ.get("REDIS_SENTINEL_MASTER", "newsroom"),
+            "db": int(os.environ.get("REDIS_SENTINEL_DB", "0")),
+        }
+        if os.environ.get("REDIS_PASSWORD"):
+            CACHES["default"]["OPTIONS"]["password"] = os.environ["REDIS_PASSWORD"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -188,14 +212,16 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 # Page cache for anonymous readers (seconds); bumping a version key invalidates everything at once.
 # Off without Redis: a local-memory cache is per process, so one worker's invalidation would not reach
 # the others and they would serve stale pages.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL or REDIS_SENTINELS else "0"))
 # Each story's rendered markup and cards (articles/fragments.py), kept across publishes; off without Redis
 # for the same reason.
 # How long the tag and author sitemaps may lag behind a publish (their list reads every tag link).
 LISTING_SITEMAP_SECONDS = int(os.environ.get("LISTING_SITEMAP_SECONDS", "600"))
 # An hour keeps the stories being read; a crawler walking the archive does not keep every story's
 # markup (about 12 KB each) for a day.
-FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600" if REDIS_URL else "0"))
+FRAGMENT_CACHE_SECONDS = int(
+    os.environ.get("FRAGMENT_CACHE_SECONDS", "3600" if REDIS_URL or REDIS_SENTINELS else "0")
+)
 # A CDN in front may keep pages this long, then serve them stale while it refetches.
 CDN_CACHE_SECONDS = int(os.environ.get("CDN_CACHE_SECONDS", "1"))
 CDN_STALE_SECONDS = int(os.environ.get("CDN_STALE_SECONDS", "30"))
@@ -204,48 +230,7 @@ CDN_STALE_SECONDS = int(os.environ.get("CDN_STALE_SECONDS", "30"))
 # deprecated), from the environment: EMAIL_URL as dj-email-url reads it (submission://user:password@host
 # is SMTP with STARTTLS on 587), else the EMAIL_HOST... variables, else the console in development (DEBUG)
 # and a local mail server (localhost:25) otherwise. Tests keep email in memory (Django's test runner).
-SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-
-
-def mailer_from_environment() -> dict:
-    if url := os.environ.get("EMAIL_URL", ""):
-        parsed = dj_email_url.parse(url)
-        backend = parsed.get("EMAIL_BACKEND", SMTP_BACKEND)
-        if backend != SMTP_BACKEND:  # console://, memory://, dummy://, file:///path
-            options = (
-                {"file_path": parsed["EMAIL_FILE_PATH"]}
-                if backend.endswith(".filebased.EmailBackend")
-                else {}
-            )
-            return {"BACKEND": backend, "OPTIONS": options}
-        found = {
-            "host": parsed["EMAIL_HOST"],
-            "port": parsed["EMAIL_PORT"],
-            "username": parsed["EMAIL_HOST_USER"],
-            "password": parsed["EMAIL_HOST_PASSWORD"],
-            "use_tls": parsed["EMAIL_USE_TLS"],
-            "use_ssl": parsed["EMAIL_USE_SSL"],
-            "timeout": parsed["EMAIL_TIMEOUT"],
-        }
-    elif "EMAIL_HOST" in os.environ or not DEBUG:
-        port = os.environ.get("EMAIL_PORT", "")
-        found = {
-            "host": os.environ.get("EMAIL_HOST", "localhost"),
-            "port": int(port) if port else None,  # None: 25, or 587 with TLS, or 465 with SSL
-            "username": os.environ.get("EMAIL_HOST_USER", ""),
-            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": env_bool("EMAIL_USE_TLS", False),
-            "use_ssl": env_bool("EMAIL_USE_SSL", False),
-        }
-    else:
-        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    options = {name: value for name, value in found.items() if value is not None}
-    # A mail server that does not answer is given up on (and logged), not waited for by the request.
-    options.setdefault("timeout", int(os.environ.get("EMAIL_TIMEOUT", "10")))
-    return {"BACKEND": SMTP_BACKEND, "OPTIONS": options}
-
-
-MAILERS = {"default": mailer_from_environment()}
+MAILERS = {"default": mailer_from_environment(debug=DEBUG)}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@localhost>")
 
 LOGGING = {
@@ -254,3 +239,65 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Many machines: read replicas, health checks, trusted proxies (newsroom/ops) ---
+# Anonymous readers' pages may read these replicas (comma-separated database URLs), once they have replayed
+# past the last publish (articles/caching/walgate.py); everything else reads DATABASE_URL.
+DATABASE_REPLICAS = []
+for _n, _url in enumerate(env_list("DATABASE_REPLICA_URLS", "")):
+    DATABASES[f"replica{_n}"] = dj_database_url.parse(
+        _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    # Tests run against the primary's test database (replicas get their own, real, tests).
+    DATABASES[f"replica{_n}"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_REPLICAS.append(f"replica{_n}")
+# A server that does not answer is given up on quickly (the replica check and /readyz rely on it).
+for _db in DATABASES.values():
+    _db.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+    )
+if DATABASE_REPLICAS and not (REDIS_URL or REDIS_SENTINELS):
+    # Every process must see the same WAL gate: a local-memory cache would hide other processes' publishes.
+    raise ImproperlyConfigured(
+        "DATABASE_REPLICA_URLS needs a shared cache: set REDIS_URL or REDIS_SENTINELS."
+    )
+DATABASE_ROUTERS = ["newsroom.ops.dbrouter.ReplicaRouter"]
+# After a write, that client reads the primary this long (a cookie), so it sees what it wrote.
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+# A replica's replay position is read on each eligible request (one round trip, which also proves it is
+# up); above 0, a position read that recently is trusted instead, saving the round trip at the risk of an
+# error if the replica dies in that window. A replica that failed is left alone REPLICA_RETRY_SECONDS.
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "0"))
+REPLICA_RETRY_SECONDS = float(os.environ.get("REPLICA_RETRY_SECONDS", "5"))
+
+# Addresses (IPs or CIDR ranges) of the proxies in front of the app: only they may say who the client is
+# (X-Forwarded-For), so the sign-in lockout counts each client, not the proxy (newsroom/ops/proxies.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a typo stops the start, not a sign-in
+AXES_CLIENT_IP_CALLABLE = "newsroom.ops.proxies.client_ip"
+
+# --- Embeds and story blocks (articles/blocks/) ---
+from articles.blocks.providers import frame_sources  # noqa: E402 - pure Python, no app loading
+
+# Players load in frames from exactly the embed providers, and only when a reader clicks (embeds.js).
+SECURE_CSP["frame-src"] = frame_sources()
+# Embed titles are asked of the providers' oEmbed endpoints when a story is saved, never when it is read.
+EMBED_TITLE_LOOKUPS = env_bool("EMBED_TITLE_LOOKUPS", True)
+EMBED_LOOKUP_TIMEOUT = float(os.environ.get("EMBED_LOOKUP_TIMEOUT", "3"))
+# {provider key: endpoint with {url}}: replaces a provider's own endpoint (the tests' loopback server).
+EMBED_OEMBED_ENDPOINTS = {}
+
+# --- media storage ---
+# Photo originals (`default`: private, signed short-lived URLs for staff on S3) and their renditions
+# (`renditions`: public, cached for a year as immutable, optionally on a CDN domain). Folders under
+# MEDIA_ROOT unless MEDIA_STORAGE=s3; see articles/photos/storage.py and the README's "Media on object
+# storage". Threads that write one photo's renditions (1: one after another).
+PHOTO_STORAGE_WORKERS = int(os.environ.get("PHOTO_STORAGE_WORKERS", "8"))
+
+
+_media, MEDIA_ORIGINS = media_storages(os.environ)
+STORAGES = {**STORAGES, **_media}
+SECURE_CSP["img-src"] += MEDIA_ORIGINS
+
+from .services import *  # noqa: E402,F403 - the services' own settings

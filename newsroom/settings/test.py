@@ -16,3 +16,8 @@ AXES_ENABLED = True
 # turn them on.
 PAGE_CACHE_SECONDS = 0
 FRAGMENT_CACHE_SECONDS = 0
+
+# No request leaves a test run: the embed tests turn title lookups on against a loopback server.
+EMBED_TITLE_LOOKUPS = False
+# Tasks run inline where they are enqueued; the worker's own tests use the database backend.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

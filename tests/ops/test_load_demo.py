@@ -18,7 +18,20 @@ from django.test import override_settings
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Author, PendingVersion, Photo, Revision, Transition
+from articles.frontpage import selectors as fronts
+from articles.models import (
+    Article,
+    Author,
+    BreakingBanner,
+    FrontLayout,
+    FrontStory,
+    PendingVersion,
+    Photo,
+    Revision,
+    Section,
+    Transition,
+)
+from newsroom.ops.demo_blocks import STORY as BLOCK_STORY
 from newsroom.ops.demo_desk import PENDING_CHANGE
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +50,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 def counts() -> dict[str, int]:
     models = (Article, Photo, Revision, Transition, Tag, User, Author)
+    models += (FrontLayout, FrontStory, BreakingBanner)
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -84,23 +98,55 @@ def test_an_embargoed_story_is_scheduled_after_its_embargo_lifts():
 
 
 def test_the_published_demo_stories_are_live():
-    assert Article.objects.published().count() == 12
+    assert Article.objects.published().count() == 14  # twelve stories, the block story and the live story
     assert all(story.is_live for story in Article.objects.published())
 
 
 def test_every_demo_story_has_a_revision():
-    assert Article.objects.count() == 18
+    assert Article.objects.count() == 20  # the block and live stories included
     assert not Article.objects.filter(revisions__isnull=True).exists()
 
 
 def test_the_new_stories_reuse_photos_instead_of_making_new_ones():
-    assert Photo.objects.count() == 12
+    # Twelve stories' own photos, and the block story's lead and inline photo.
+    assert Photo.objects.count() == 14
+
+
+def test_the_block_story_shows_every_block_and_two_embeds(client):
+    story = Article.objects.published().get(slug=BLOCK_STORY["slug"])
+    for kind in ("pullquote", "photo", "readmore", "factbox"):
+        assert f'data-block="{kind}"' in story.body
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert html.count('class="embed embed-') == 2 and 'class="pull-quote"' in html
+    assert 'class="fact-box"' in html and '<p class="read-more">' in html and "<!--" not in html
 
 
 def test_a_second_run_changes_no_counts():
     before = counts()
     call_command("load_demo", stdout=io.StringIO())
     assert counts() == before
+
+
+def test_the_home_page_leads_with_the_editors_choice_not_the_newest_story():
+    home = fronts.front_stories(count=9)
+    newest = Article.objects.published().first()
+    assert home[0].slug == "ceasefire-talks-resume-in-neutral-capital" != newest.slug
+    assert [s.slug for s in fronts.home_sections()][:4] == ["world", "politics", "business", "climate"]
+    layout = FrontLayout.objects.get(section__isnull=True, live_from__lte=timezone.now())
+    assert layout.updated_by.username == "editor"
+
+
+def test_tomorrows_morning_front_waits_for_its_scheduled_lead():
+    morning = FrontLayout.objects.get(live_from__gt=timezone.now())
+    lead = morning.stories.order_by("position").first().article
+    assert lead.is_scheduled and lead.published_at <= morning.live_from
+    assert fronts.front_stories(count=9, at=morning.live_from)[0] == lead
+
+
+def test_a_section_front_and_a_breaking_banner_are_up():
+    assert fronts.chosen_stories(Section.objects.get(slug="business"))[0].slug.startswith("rail-freight")
+    banner = BreakingBanner.objects.showing().get()
+    assert banner.created_by.username == "editor" and banner.link.startswith("/middle-east/ceasefire")
 
 
 def test_a_live_demo_story_has_changes_waiting():
@@ -127,3 +173,21 @@ def test_loading_the_demo_emails_nobody(mailoutbox, django_capture_on_commit_cal
         call_command("load_demo", stdout=io.StringIO())
     assert Article.objects.filter(slug__in=in_review, status=Status.REVIEW).count() == len(in_review) > 0
     assert mailoutbox == []
+
+
+def test_a_live_story_with_a_dozen_entries():
+    from articles.models import LiveEntry
+    from newsroom.ops.demo_live import SLUG
+
+    story = Article.objects.published().get(slug=SLUG)
+    assert story.live_coverage.is_open
+    entries = LiveEntry.objects.filter(article=story, status="published")
+    assert entries.count() == 12
+    assert entries.filter(pinned=True).count() == 1 and entries.filter(key_event=True).count() == 2
+    assert entries.exclude(embed_url="").count() == 1 and entries.exclude(photo=None).count() == 1
+    assert entries.exclude(correction="").count() == 1
+    # The reporter's entry waited and the editor approved it, as the desk does.
+    reporters = entries.filter(created_by__username="reporter").get()
+    assert reporters.edits.filter(action="approve", user__username="editor").exists()
+    call_command("load_demo", stdout=io.StringIO())
+    assert LiveEntry.objects.count() == 12

@@ -94,7 +94,7 @@ def image_errors(response) -> str:
 def expected_files(photo) -> list[str]:
     """The original plus every rendition that templates link to: exactly what media/ should hold."""
     base = renditions.rendition_dir(photo)
-    names = {photo.image.name, str(base / renditions.OG_NAME)}
+    names = {photo.image.name, str(base / renditions.OG_NAME), str(base / renditions.FOUR_THREE_NAME)}
     for crop in renditions.CROPS:
         for stem, _, _ in renditions.planned_renditions(photo, crop):
             names |= {str(base / f"{stem}.{ext}") for ext, _, _ in renditions.FORMATS}
@@ -369,6 +369,7 @@ def test_every_planned_rendition_exists_at_its_stated_size(make_photo, media_roo
             for ext, _, _ in renditions.FORMATS:
                 assert Image.open(base / f"{stem}.{ext}").size == (width, height)
     assert Image.open(base / renditions.OG_NAME).size == renditions.OG_SIZE
+    assert Image.open(base / renditions.FOUR_THREE_NAME).size == renditions.FOUR_THREE_SIZE
 
 
 def test_crops_keep_the_focal_point_in_frame(make_photo, media_root):

@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 import feedparser
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
-from articles.models import Article, Correction
+from articles.models import Article
 from articles.public import feeds
 
 pytestmark = pytest.mark.django_db
@@ -75,9 +76,8 @@ def test_dates_state_their_offset(client, story):
     assert "<published>2026-07-01T09:30:00+00:00</published>" in atom
 
 
-def test_atom_updated_is_the_last_correction(client, story, editor):
-    Article.objects.filter(pk=story.pk).update(revised_at=datetime(2026, 7, 2, 12, 0, tzinfo=UTC))
-    Correction.objects.create(article=story, text="The bridge reopened on Wednesday.")
+def test_atom_updated_is_the_stories_modified_time(client, story, editor):
+    Article.objects.filter(pk=story.pk).update(content_modified_at=datetime(2026, 7, 2, 12, 0, tzinfo=UTC))
     _, feed = parse(client, "/feeds/atom/")
     assert feed.entries[0].updated_parsed[:5] == (2026, 7, 2, 12, 0)
     assert feed.entries[0].published_parsed[:5] == (2026, 7, 1, 9, 30)
@@ -179,3 +179,61 @@ def test_feed_queries_do_not_grow_with_items(
     # The listing's row (tag/author feeds), the stories, their bylines and their tags.
     with django_assert_max_num_queries(4):
         assert client.get(url).status_code == 200
+
+
+# --- What feed readers show -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_items_carry_the_whole_story(client, story, kind):
+    Article.objects.filter(pk=story.pk).update(body="<p>The <strong>dam</strong> held.</p><p>Second par.</p>")
+    _, feed = parse(client, f"/feeds/{kind}/")
+    [entry] = feed.entries
+    [content] = entry.content
+    assert content.type == "text/html"
+    html = content.value
+    assert html.startswith("<p><strong>Engineers declared both safe on Tuesday.</strong></p><figure>")
+    assert 'alt="The dam at dusk"' in html and "(Photo: Reuters)" in html
+    assert html.endswith("<p>The <strong>dam</strong> held.</p><p>Second par.</p>")
+    # The summary stays the short standfirst; the alt text is the image's, never the item's text.
+    assert entry.summary == "Engineers declared both safe on Tuesday."
+    response = client.get(f"/feeds/{kind}/")
+    assert b"media:description" not in response.content
+
+
+def test_the_body_in_a_feed_is_the_sanitised_one(client, make_article):
+    make_article(body='<p onclick="steal()">Hi<script>alert(1)</script></p>')
+    _, feed = parse(client, "/feeds/rss/")
+    html = feed.entries[0].content[0].value
+    assert "onclick" not in html and "<script" not in html and "Hi" in html
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_feeds_have_a_logo(client, story, kind):
+    response, feed = parse(client, f"/feeds/{kind}/")
+    if kind == "rss":
+        assert feed.feed.image.href == "https://news.example.org/static/img/logo.png"
+        assert feed.feed.image.link == "https://news.example.org/"
+        assert int(feed.feed.image.width) <= 144 and int(feed.feed.image.height) <= 400
+    else:
+        assert feed.feed.logo == "https://news.example.org/static/img/logo.png"
+        assert feed.feed.icon == "https://news.example.org/static/img/favicon.svg"
+
+
+def test_channel_descriptions_are_escaped_like_item_descriptions(client, make_section, make_author):
+    """RSS readers render a channel description as HTML: markup in a bio or a section's description
+    shows as the text it is, as it does in an item's description."""
+    make_section(name="Odd", slug="odd", description="Where <b>bold</b> & <i>odd</i> stories go")
+    make_author(name="Ann", slug="ann", bio="Writes <script>alert(1)</script> & more")
+    for url, text in [
+        ("/feeds/section/odd/rss/", "Where <b>bold</b> & <i>odd</i> stories go"),
+        ("/feeds/author/ann/rss/", "Writes <script>alert(1)</script> & more"),
+    ]:
+        response, feed = parse(client, url)
+        # Escaped for HTML, then for XML: no markup of the text's own reaches a reader.
+        assert escape(escape(text)).encode() in response.content
+        # Read as HTML (what readers do), the description is the text, markup shown as characters.
+        assert feed.feed.subtitle == escape(text)
+    # Atom's subtitle is plain text: escaped once by XML, no more.
+    _, atom = parse(client, "/feeds/section/odd/atom/")
+    assert atom.feed.subtitle == "Where <b>bold</b> & <i>odd</i> stories go"

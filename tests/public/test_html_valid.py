@@ -4,6 +4,7 @@ The pages are rendered with the test client, written to a folder and checked in 
 (a JVM start costs seconds). `scripts/setup.sh` installs the checker when NEED_VNU=1.
 """
 
+import functools
 import json
 import os
 import shutil
@@ -14,7 +15,17 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, Correction, GalleryItem, SiteSettings, SocialLink
+from articles.models import (
+    Article,
+    BreakingBanner,
+    Correction,
+    FrontLayout,
+    FrontSection,
+    FrontStory,
+    GalleryItem,
+    SiteSettings,
+    SocialLink,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +84,24 @@ def content(make_article, make_photo, make_author, make_source, make_section, se
             lead_photo=photo if i % 2 else None,
             published_at=timezone.now() - timedelta(hours=i + 1),
         )
+    # Every page carries the breaking news banner; the home page and World open with an editors' front.
+    link = article.get_absolute_url()
+    BreakingBanner.objects.create(text="Floods: roads closed & “trains” cancelled", link=link)
+    since = timezone.now() - timedelta(minutes=1)
+    home, world = (FrontLayout.objects.create(section=page, live_from=since) for page in (None, section))
+    FrontStory.objects.create(layout=home, article=article, position=1)
+    FrontSection.objects.create(layout=home, section=section, position=1)
+    FrontStory.objects.create(layout=world, article=article, position=1)
+    # Story blocks and embeds (articles/blocks/): each kind once, read-more to a published story.
+    earlier = Article.objects.get(headline="Flood story 1")
+    blocks = (
+        '<figure data-block="pullquote"><blockquote><p>We <em>will</em> reopen</p></blockquote>'
+        f'<figcaption>The mayor</figcaption></figure><figure data-block="photo" data-photo-id="{photo.pk}">'
+        f'</figure><aside data-block="readmore" data-story-id="{earlier.pk}"></aside>'
+        '<aside data-block="factbox"><h2>Numbers</h2><ul><li>40 m</li></ul></aside>'
+        "<p>https://youtu.be/dQw4w9WgXcQ</p><p>https://x.com/NASA/status/1790012345678901234</p>"
+    )
+    Article.objects.filter(pk=article.pk).update(body=article.body + blocks)
     make_article(
         headline="Pulled story",
         slug="pulled-story",
@@ -82,7 +111,23 @@ def content(make_article, make_photo, make_author, make_source, make_section, se
     return article
 
 
-def test_public_pages_are_valid_html(client, content, tmp_path, settings):
+@pytest.fixture
+def live_story(make_article, make_photo, make_author, editor):
+    from articles.live import services
+
+    make_author(name="Priya Raman", slug="priya", user=editor)
+    story = make_article(headline="Storm comes ashore: live", slug="storm-live")
+    services.start_coverage(article=story, user=editor)
+    post = functools.partial(services.post_entry, article=story, user=editor)
+    first = post(body="<p>Warnings & <em>upgrades</em>.</p>", title="Warnings", key_event=True)
+    post(body="Waves over the wall.\n\nMore to come.", embed_url="https://www.youtube.com/watch?v=x")
+    post(body="<p>At the harbour.</p>", photo=make_photo(alt_text="Boats at the quay"))
+    post(body="<p>Summary</p>", title="Summary", pinned=True)
+    services.correct_entry(entry=first, user=editor, body="<p>Warnings upgraded.</p>", note="Time fixed.")
+    return story
+
+
+def test_public_pages_are_valid_html(client, content, live_story, tmp_path, settings):
     command = _checker()
     settings.PAGE_CACHE_SECONDS = 0
     pages = {
@@ -103,6 +148,8 @@ def test_public_pages_are_valid_html(client, content, tmp_path, settings):
         "corrections-policy": ("/corrections-policy/", 200),
         "not-found": ("/no-such-section/", 404),
         "gone": ("/world/pulled-story/", 410),
+        "live": (live_story.get_absolute_url(), 200),
+        "api-docs": ("/api/v1/docs/", 200),
     }
     folder = tmp_path / "pages"  # tmp_path also holds the test's media files
     folder.mkdir()
@@ -111,6 +158,10 @@ def test_public_pages_are_valid_html(client, content, tmp_path, settings):
         assert response.status_code == status, url
         (folder / f"{name}.html").write_bytes(response.content)
     (folder / "planted-faults.html").write_text(BROKEN_PAGE)
+    # Every page of the site (the API's documentation is the API's, not the site's).
+    site_pages = [name for name in pages if name != "api-docs"]
+    assert all('aria-label="Breaking news"' in (folder / f"{name}.html").read_text() for name in site_pages)
+    assert 'class="top-stories section-front"' in (folder / "section.html").read_text()
 
     result = subprocess.run(
         [*command, "--errors-only", "--format", "json", "--stdout", *sorted(map(str, folder.iterdir()))],

@@ -321,9 +321,7 @@ def test_the_email_host_variables_configure_smtp(environ):
 
 
 def test_development_prints_email_and_production_uses_the_local_server(environ):
-    environ.setattr(base_settings, "DEBUG", True)
-    assert base_settings.mailer_from_environment() == {
+    assert base_settings.mailer_from_environment(debug=True) == {
         "BACKEND": "django.core.mail.backends.console.EmailBackend"
     }
-    environ.setattr(base_settings, "DEBUG", False)
-    assert base_settings.mailer_from_environment()["OPTIONS"]["host"] == "localhost"
+    assert base_settings.mailer_from_environment(debug=False)["OPTIONS"]["host"] == "localhost"

@@ -10,9 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from articles.frontpage import services as fronts
 from articles.models import (
     Article,
     Author,
+    BreakingBanner,
+    FrontLayout,
     Photo,
     Section,
     SiteSettings,
@@ -23,6 +26,9 @@ from articles.photos import services
 from articles.publishing import editing, notifications, pending, workflow
 from newsroom.ops import demo_content as demo
 from newsroom.ops import demo_desk as desk
+from newsroom.ops import demo_wire
+from newsroom.ops.demo_blocks import load_block_story
+from newsroom.ops.demo_live import load_live_story
 
 DEMO_USERS = [
     # username, password, group, superuser
@@ -147,14 +153,44 @@ class Command(BaseCommand):
                     article=article, user=users["editor"], data=change, loaded_version=article.version
                 )
             created += 1
+        # A story with every block and two embeds (after the story its read-more names).
+        editor = users["editor"]
+        photo = lambda spec, seed: self._photo(spec, seed, sources, editor)  # noqa: E731
+        created += load_block_story(sections=sections, authors=authors, user=editor, make_photo=photo)
+        created += load_live_story(sections=sections, authors=authors, users=users)
         for story in desk.DESK_STORIES:
             if not Article.objects.filter(slug=story["slug"]).exists():
                 self._desk_story(story, sections, authors, users)
                 created += 1
+        self._fronts(sections, users["editor"])
+        demo_wire.load(section=sections["world"], source=sources["reuters"])
         self.stdout.write(
             f"Demo content ready: {Article.objects.count()} articles ({created} new), "
             f"{Photo.objects.count()} photos."
         )
+
+    def _fronts(self, sections, editor):
+        """The fronts and the banner as an editor arranges them, once: a layout or banner already there
+        (the demo's, or one made since) is left alone."""
+
+        def arrange(section, slugs, *, at=None, note=""):
+            by_slug = Article.objects.in_bulk(slugs, field_name="slug")
+            layout = FrontLayout(section=section, note=note, live_from=at or timezone.now())
+            stories = [by_slug[slug] for slug in slugs]
+            blocks = [sections[slug] for slug in demo.HOME_FRONT["sections"]] if section is None else []
+            fronts.save_layout(layout=layout, user=editor, stories=stories, sections=blocks)
+
+        if not FrontLayout.objects.filter(section__isnull=True).exists():
+            arrange(None, demo.HOME_FRONT["stories"])
+            morning = demo.MORNING_FRONT
+            arrange(None, morning["stories"], at=_tomorrow_at(morning["at"]), note=morning["note"])
+        for slug, stories in demo.SECTION_FRONTS.items():
+            if not FrontLayout.objects.filter(section=sections[slug]).exists():
+                arrange(sections[slug], stories)
+        if not BreakingBanner.objects.exists():
+            story = Article.objects.select_related("section").get(slug=demo.BREAKING["story"])
+            banner = BreakingBanner(text=demo.BREAKING["text"], link=story.get_absolute_url())
+            fronts.put_banner(banner=banner, user=editor)
 
     def _desk_story(self, story, sections, authors, users):
         """A story at one stage of the desk, taken there as the newsroom would (demo_desk.py)."""

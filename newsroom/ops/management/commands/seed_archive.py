@@ -13,17 +13,16 @@ import signal
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from taggit.models import Tag, TaggedItem
 
 from articles import search
 from articles.models import Article, ArticleAuthor, ArticleSource, Author, Correction, Photo, Section, Source
-from articles.photos import renditions
+from articles.photos import renditions, storage
 from newsroom.ops.management.commands.load_demo import make_demo_image
 
 # Bump when the archive's shape changes: a database seeded by an older version is seeded again.
@@ -153,9 +152,9 @@ def make_image_files(n_files: int) -> None:
         photo = Photo(pk=k + 1, image=image_name(k), width=w, height=h, focal_x=0.5, focal_y=0.5)
         if renditions.has_renditions(photo):
             continue
-        original = Path(settings.MEDIA_ROOT) / photo.image.name
-        original.parent.mkdir(parents=True, exist_ok=True)
-        original.write_bytes(make_demo_image(PALETTES[k % len(PALETTES)], seed=k, size=(w, h)))
+        data = make_demo_image(PALETTES[k % len(PALETTES)], seed=k, size=(w, h))
+        # Through the storage, so the archive can be seeded onto object storage too.
+        storage.put(storage.originals(), photo.image.name, ContentFile(data))
         renditions.make_renditions(photo)
 
 

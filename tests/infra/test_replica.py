@@ -1,0 +1,156 @@
+"""A real streaming replica on loopback: readers use it only once it has replayed the last publish.
+
+A primary cluster (initdb) and a replica (pg_basebackup -R) are started here, with gunicorn and an editor
+process on top. Pausing the replica's replay (pg_wal_replay_pause) makes lag deterministic. Which server
+answered is told by a row changed on the primary alone, by SQL that records no gate (no publish): the
+replica still shows the old value, the primary the new one.
+"""
+
+import secrets
+
+import pytest
+
+from tests.infra.engines import (
+    PG_BIN,
+    AppServer,
+    Editor,
+    PostgresCluster,
+    app_environment,
+    migrate,
+    redis_url,
+    wait_for,
+)
+
+PRIMARY_PORT, REPLICA_PORT, APP_PORT, CACHED_APP_PORT = 8101, 8102, 8103, 8106
+
+
+class Cluster:
+    def __init__(self, primary, replica, editor, app, cached_app):
+        self.primary, self.replica, self.editor, self.app = primary, replica, editor, app
+        self.cached_app = cached_app  # the same site with the page cache on
+
+    def replayed(self) -> str:
+        return self.replica.sql("SELECT pg_last_wal_replay_lsn()::text")
+
+    def catch_up(self) -> None:
+        """Resume replay and wait until the replica has everything the primary has written so far."""
+        self.replica.sql("SELECT pg_wal_replay_resume()")
+        target = self.primary.sql("SELECT pg_current_wal_lsn()::text")
+        wait_for(
+            lambda: self.replica.sql(f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"),
+            timeout=20,
+            what="the replica replaying the primary",
+        )
+
+    def pause(self) -> None:
+        self.replica.sql("SELECT pg_wal_replay_pause()")
+        wait_for(
+            lambda: self.replica.sql("SELECT pg_get_wal_replay_pause_state()") == "paused",
+            timeout=10,
+            what="replay paused",
+        )
+
+    def retitle_on_primary_only(self, story_id: int, headline: str) -> None:
+        self.primary.sql(f"UPDATE articles_article SET headline = '{headline}' WHERE id = {story_id}")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    if PG_BIN is None:
+        pytest.skip("PostgreSQL server binaries are not installed (apt-get install postgresql)")
+    started = []
+    try:
+        primary = PostgresCluster.primary(PRIMARY_PORT)
+        started.append(primary.destroy)
+        env = app_environment(
+            DATABASE_URL=primary.url,
+            REDIS_URL=redis_url(),
+            CACHE_PREFIX=f"infra-replica-{secrets.token_hex(4)}",
+            # Every request renders, so each one shows which server it read.
+            PAGE_CACHE_SECONDS="0",
+            FRAGMENT_CACHE_SECONDS="0",
+        )
+        migrate(env)
+        replica = primary.replica(REPLICA_PORT)
+        started.append(replica.destroy)
+        env["DATABASE_REPLICA_URLS"] = replica.url
+        editor = Editor(env)
+        started.append(editor.stop)
+        app = AppServer(APP_PORT, env, workers=1)
+        started.append(app.stop)
+        cached_env = env | {"PAGE_CACHE_SECONDS": "300", "FRAGMENT_CACHE_SECONDS": "3600"}
+        cached_app = AppServer(CACHED_APP_PORT, cached_env, workers=1)
+        started.append(cached_app.stop)
+        yield Cluster(primary, replica, editor, app, cached_app)
+    finally:
+        for stop in reversed(started):
+            stop()
+
+
+@pytest.fixture
+def story(cluster):
+    published = cluster.editor.publish(f"Harbour plan approved {secrets.token_hex(3)}")
+    cluster.catch_up()
+    yield published
+    cluster.catch_up()
+
+
+def test_an_anonymous_reader_reads_a_replica_that_has_replayed_the_last_publish(cluster, story):
+    cluster.pause()
+    cluster.retitle_on_primary_only(story["id"], "Only the primary has this")
+    status, html, _ = cluster.app.get(story["url"])
+    assert status == 200
+    assert "Harbour plan approved" in html and "Only the primary has this" not in html
+
+
+def test_signed_in_and_pinned_clients_read_the_primary(cluster, story):
+    cluster.pause()
+    cluster.retitle_on_primary_only(story["id"], "Only the primary has this")
+    for cookies in ("sessionid=someone-signed-in", "read_primary=1"):
+        status, html, _ = cluster.app.get(story["url"], cookies=cookies)
+        assert status == 200 and "Only the primary has this" in html, cookies
+
+
+def test_after_a_publish_readers_use_the_primary_until_the_replica_has_replayed_it(cluster, story):
+    cluster.pause()
+    fresh = cluster.editor.publish(f"Breaking: river bursts its banks {secrets.token_hex(3)}")
+    assert cluster.replica.sql(f"SELECT pg_last_wal_replay_lsn() < '{fresh['lsn']}'::pg_lsn")
+
+    # The replica has not got the new story: a reader sent there would get a 404 (or, with the page cache,
+    # the old home page stored as the new generation).
+    status, html, _ = cluster.app.get(fresh["url"])
+    assert status == 200 and "river bursts its banks" in html
+    status, home, _ = cluster.app.get("/")
+    assert status == 200 and "river bursts its banks" in home
+    cluster.retitle_on_primary_only(story["id"], "Read from the primary")
+    assert "Read from the primary" in cluster.app.get(story["url"])[1]
+
+    # Once it has replayed past the publish, the replica serves readers again.
+    cluster.catch_up()
+    cluster.pause()
+    cluster.retitle_on_primary_only(story["id"], "Changed after the replica paused")
+    status, html, _ = cluster.app.get(story["url"])
+    assert status == 200
+    assert "Read from the primary" in html and "Changed after the replica paused" not in html
+
+
+def test_a_lagging_replica_never_renders_the_old_page_into_the_new_cache_generation(cluster, story):
+    site = cluster.cached_app
+    site.get("/")
+    assert site.get("/")[2]["X-Cache"] == "HIT"
+    cluster.pause()
+    fresh = cluster.editor.publish(f"Ferry strike called off {secrets.token_hex(3)}")
+    first, second = site.get("/"), site.get("/")
+    assert (first[2]["X-Cache"], second[2]["X-Cache"]) == ("MISS", "HIT")
+    assert fresh["headline"] in first[1] and fresh["headline"] in second[1]
+
+
+def test_a_replica_that_is_down_is_skipped(cluster, story):
+    cluster.replica.stop()
+    try:
+        cluster.retitle_on_primary_only(story["id"], "Served while the replica is down")
+        for _ in range(3):
+            status, html, _ = cluster.app.get(story["url"])
+            assert status == 200 and "Served while the replica is down" in html
+    finally:
+        cluster.replica.start()
