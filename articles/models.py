@@ -11,6 +11,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from .photos.renditions import srcset
+from .routing import route
 from .sanitize import clean_text, sanitize_html
 
 # What the editor offers; sanitize_html is the server-side allowlist that matches it.
@@ -126,7 +127,7 @@ class Section(models.Model):
         self._loaded_parent_id = self.parent_id
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return route("articles:section", slug=self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values, *args, **kwargs):
@@ -517,7 +518,7 @@ class Article(models.Model):
         self._loaded_slug = self.slug
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})
+        return route("articles:detail", section=self.section.slug, slug=self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values, *args, **kwargs):
@@ -804,5 +805,6 @@ class Autosave(models.Model):
 from articles.api.models import ApiKey  # noqa: E402,F401
 from articles.frontpage.models import BreakingBanner, FrontLayout, FrontSection, FrontStory  # noqa: E402,F401
 from articles.live.models import LiveCoverage, LiveEntry, LiveEntryEdit  # noqa: E402,F401
+from articles.markup.models import StoredMarkup  # noqa: E402,F401
 from articles.webhooks.models import WebhookDelivery, WebhookSubscription  # noqa: E402,F401
 from articles.wire.models import WireFeed, WireItem  # noqa: E402,F401

@@ -17,6 +17,9 @@ write supersedes nothing, and a cache outage never fails the write (caching/stor
 
 One transaction's changes are gathered and resolved together after its commit: one query, one bump of
 the page cache's versions, one purge (one per savepoint level that made changes, at worst).
+
+A story's markup stored with it (articles/markup/) follows `shared` and `story` too; a save of the story
+itself moves its updated_at, which the stored markup is compared with.
 """
 
 import functools
@@ -28,6 +31,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from taggit.models import Tag, TaggedItem
 
+from articles.markup import store as markup
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -242,8 +246,15 @@ def changed(sender, instance, signal, created=False, **kwargs):
         on_commit(invalidate_site_context)
     if rule.shared and (not created or rule.shared_on_create):
         on_commit(fragments.bump_shared)
+        # Stored markup (articles/markup/) is superseded at once, which the change's own transaction then
+        # sees, and again after the commit: a reader rendering from the old rows in between kept its
+        # markup under the generation the first bump made.
+        markup.bump()
+        on_commit(markup.bump)
     if rule.story:
         on_commit(functools.partial(fragments.forget_story, _story_id(instance)))
+        markup.forget(_story_id(instance))
+        on_commit(functools.partial(markup.forget, _story_id(instance)))
     if isinstance(instance, Article) and signal is post_save:
         # The admin saves a story with its inlines in one transaction: its markup is rendered once,
         # from what was committed, before its first readers arrive together.
@@ -253,6 +264,7 @@ def changed(sender, instance, signal, created=False, **kwargs):
 def connect() -> None:
     # Invalidations made while the cache was down were lost: nothing stored before may come back.
     for supersede in (walgate.record, pagecache.invalidate, fragments.bump_shared, invalidate_site_context):
+        # (Stored markup is in the database, which the cache being down does not touch.)
         store.on_recovery(supersede)
     for model in TABLE:
         uid = f"invalidate-{model._meta.label}"

@@ -5,6 +5,7 @@ A story that leaves publication (unpublished, trashed, moved to a later time) is
 slots are read through Article.objects.published() every time, so nothing has to clean them up.
 """
 
+from django.db import connections, router
 from django.db.models import F, Min, OuterRef, Subquery
 from django.utils import timezone
 
@@ -19,6 +20,19 @@ def layout_in_force(section=None, *, at=None):
         .order_by("-live_from")
         .values("pk")[:1]
     )
+
+
+def layout_id_in_force(section, *, at=None) -> int | None:
+    """The id of the layout layout_in_force() names for a section's front, or None when it has none yet.
+    Asked by every section page: written out, where the ORM's compile cost more than the query."""
+    sql = """
+        SELECT id FROM articles_frontlayout WHERE section_id = %s AND live_from <= %s
+        ORDER BY live_from DESC LIMIT 1
+    """
+    with connections[router.db_for_read(FrontLayout)].cursor() as cursor:
+        cursor.execute(sql, [section.pk, at or timezone.now()])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def chosen_stories(section=None, *, at=None, layout=None) -> list[Article]:

@@ -12,11 +12,13 @@ from taggit.models import Tag
 from articles.blocks.render import render_body
 from articles.caching import fragments, keys
 from articles.caching.site import site_context
+from articles.markup import store as markup
 from articles.models import Article, ArticleAuthor, ArticleSource, Author, GalleryItem, Photo, Section, Source
 from articles.publishing.editing import set_snapshot_fields
 from articles.publishing.pending import PENDING_FIELDS
 from articles.templatetags.newsroom import json_ld_payload
 
+from .cards import card as card_markup
 from .structured import article_json_ld
 
 log = logging.getLogger(__name__)
@@ -103,19 +105,21 @@ def story_parts(article, site: dict) -> dict:
 
 
 def prerender(article_id: int) -> None:
-    """Render and keep a live story's markup as soon as it is saved.
+    """Render and keep a live story's markup as soon as it is saved: with the story (articles/markup/),
+    and as a fragment where those are kept.
 
     When a story breaks, its first readers arrive together: without this, each worker that meets the
-    missing fragment renders it at once. Called after the commit, off the editor's transaction.
+    missing markup renders it at once. Called after the commit, off the editor's transaction.
     """
-    if not fragments.enabled():
-        return
     try:
+        # The generations first: anything changed after these reads supersedes what is rendered here.
+        generation = markup.current_generation()
+        shared, _ = fragments.lookup({})
         article = detail_queryset().published().filter(pk=article_id).first()
         if article is None:
             return
-        shared, _ = fragments.lookup({})
         parts = story_parts(article, site_context())
+        markup.keep(article.pk, article.updated_at, generation, parts)
         fragments.keep(shared, {fragments.story_key(article.pk): (fragments.stamp(article), parts)})
     except Exception:  # noqa: BLE001 - the save is committed; the first reader renders it instead
         log.exception("could not pre-render story %s", article_id)
@@ -149,7 +153,7 @@ def cards(items: list[tuple[object, dict]], *, load=None, found=None) -> list[st
             story = stories.get(pk)
             if story is None:  # gone since the ids were read
                 continue
-            html = render_to_string("includes/card.html", {**options_by_key[key], "article": story})
+            html = card_markup(story, **options_by_key[key])
             hits[key] = html
             fresh[key] = (fragments.stamp(story), html)
         fragments.keep(shared, fresh)

@@ -1,4 +1,4 @@
-from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import InvalidPage
 from django.db import connections, router
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,11 +14,11 @@ from articles.caching.site import SITE_CONTEXT_KEY, site_context
 from articles.frontpage import selectors as fronts
 from articles.frontpage.models import HOME_STORIES, SECTION_STORIES
 from articles.live.views import live_part
+from articles.markup import store as markup
 from articles.models import (
     Article,
     Author,
     Correction,
-    Section,
     SiteSettings,
     SlugRedirect,
     published_sql,
@@ -27,7 +27,9 @@ from articles.publishing import pending, policy
 from articles.publishing import preview as previews
 
 from . import render as rendering
+from .pagination import IdsFirstPaginator
 from .related import related as related_stories
+from .route import route_of, section_by_slug
 from .structured import author_json_ld, home_json_ld, listing_json_ld
 
 PAGE_SIZE = 20
@@ -95,48 +97,10 @@ def _listing_cards(ids):
     return Article.objects.published().for_listing().in_bulk(ids)
 
 
-ROUTE_FIELDS = (
-    "pk",
-    "status",
-    "published_at",
-    "updated_at",
-    "section_id",
-    "section__slug",
-    "tag_ids",
-    "live",
-)
-
-
-def _route(slug: str) -> dict | None:
-    """What routing and the fragment stamps need, with the story's tag ids for its related stories.
-
-    Hand-written: the ORM's compile costs three times the query itself, and a story served from its
-    fragments reads nothing else.
-    """
-    sql = """
-        SELECT a.id, a.status, a.published_at, a.updated_at, a.section_id, s.slug,
-            ARRAY(SELECT ti.tag_id FROM taggit_taggeditem ti
-                  WHERE ti.content_type_id = %s AND ti.object_id = a.id ORDER BY ti.tag_id),
-            lc.seq, lc.started_at, lc.ended_at
-        FROM articles_article a JOIN articles_section s ON s.id = a.section_id
-            LEFT JOIN articles_livecoverage lc ON lc.article_id = a.id
-        WHERE a.slug = %s AND a.deleted_at IS NULL
-    """
-    with connections[router.db_for_read(Article)].cursor() as cursor:
-        cursor.execute(sql, [search.article_content_type_id(), slug])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    # A live story's coverage (articles/live/), read with its route: other stories pay nothing for it.
-    seq, started_at, ended_at = row[-3:]
-    live = {"seq": seq, "started_at": started_at, "ended_at": ended_at} if started_at else None
-    return dict(zip(ROUTE_FIELDS, (*row[:-3], live), strict=True))
-
-
 def article_detail(request, section, slug):
     # Whatever answers at this address (the story, a redirect, a 404 or 410) goes when a story takes it.
     keys.add(keys.slug(slug))
-    found = _route(slug)
+    found = route_of(slug)
     if found is None:
         old = SlugRedirect.objects.select_related("article__section").filter(old_slug=slug).first()
         if old is None or old.article.deleted_at is not None:
@@ -202,17 +166,22 @@ def _render_article(request, row: dict, *, is_preview: bool, story: Article | No
     card_items = [(item, rendering.card_options(compact=True, lazy=True)) for item in related]
     story_key = fragments.story_key(pk)
     stamps = fragments.card_stamps(card_items)
-    if not is_preview:
+    stored = row.get("stored") or {}
+    # A preview never reads or keeps stored markup; a story kept with its markup needs no fragment.
+    parts = None if is_preview or story is not None else stored.get("parts")
+    if not is_preview and parts is None:
         stamps[story_key] = row["updated_at"].timestamp()
     shared, hits = fragments.lookup(stamps, also=(SITE_CONTEXT_KEY,))
     site = hits.pop(SITE_CONTEXT_KEY, None) or site_context()
-    parts = None if story is not None else hits.get(story_key)
+    if parts is None and story is None:
+        parts = hits.get(story_key)
     article = story
     if parts is None:
         article = article or rendering.detail_queryset().get(pk=pk)
         parts = rendering.story_parts(article, site)
         if not is_preview:
             fragments.keep(shared, {story_key: (fragments.stamp(article), parts)})
+            markup.keep(pk, row["updated_at"], stored.get("generation"), parts)
     # Read-more blocks show the other stories as they are now: filled in on every render (one query).
     parts = {**parts, "story": resolve_read_more(parts["story"])}
     live = live_part(request, row, parts, is_preview=is_preview)
@@ -236,52 +205,6 @@ def _render_article(request, row: dict, *, is_preview: bool, story: Article | No
     return response
 
 
-class ListingPage(Page):
-    """A page that knows whether an older one exists without the listing's size."""
-
-    def __init__(self, object_list, number, paginator, *, more: bool):
-        super().__init__(object_list, number, paginator)
-        self.more = more
-
-    def has_next(self):
-        return self.more
-
-
-class IdsFirstPaginator(Paginator):
-    """Reads a page's ids first (an index-only scan, however deep the page), then only those rows.
-
-    It never counts: readers need newer and older pages, not that a tag has 36,415 stories, and the
-    exact count read every link of a big tag (29 ms, more than the rest of the page). One id beyond
-    the page tells whether an older page exists; an empty page after the first is a 404.
-    """
-
-    MAX_PAGE = 100_000  # two million stories: anything past it is a typo or a probe, not a page
-
-    def validate_number(self, number):
-        try:
-            if isinstance(number, float) and not number.is_integer():
-                raise ValueError
-            number = int(number)
-        except (TypeError, ValueError):
-            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
-        if number < 1:
-            raise EmptyPage(self.error_messages["min_page"])
-        if number > self.MAX_PAGE:
-            raise EmptyPage(self.error_messages["no_results"])
-        return number
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page + 1])
-        more, ids = len(ids) > self.per_page, ids[: self.per_page]
-        if not ids and number > 1:
-            raise EmptyPage(self.error_messages["no_results"])
-        by_id = self.object_list.model.objects.none() if not ids else self.object_list.filter(pk__in=ids)
-        rows = sorted(by_id, key=lambda article: ids.index(article.pk))
-        return ListingPage(rows, number, self, more=more)
-
-
 class ArticleListView(ListView):
     """A paginated, newest-first listing; a page number that is not a page is a 404."""
 
@@ -294,7 +217,8 @@ class ArticleListView(ListView):
         context = super().get_context_data(**kwargs)
         context["heading"] = self.heading
         context["listing"] = self.listing
-        site = site_context()
+        # Given to the templates too: the context processor would read it from the cache a second time.
+        context["site"] = site = getattr(self, "site", None) or site_context()
         context["page_title"] = f"{self.heading} | {site['outlet_name']}"
         context["page_description"] = self.describe(site)
         context["json_ld_data"] = self.json_ld(context, site)
@@ -333,7 +257,9 @@ class SectionView(ArticleListView):
     def listing_cards(self, articles, page) -> dict:
         """With a layout in force, the first page opens with the section's front: the editors' lead and top
         stories, filled with the newest; the list goes on with the rest of the page."""
-        chosen = fronts.chosen_stories(self.listing)[:SECTION_STORIES] if page.number == 1 else []
+        # Most sections have no front of their own: one small read tells, before the stories' query.
+        layout = fronts.layout_id_in_force(self.listing) if page.number == 1 else None
+        chosen = fronts.chosen_stories(self.listing, layout=layout)[:SECTION_STORIES] if layout else []
         if not chosen:
             return super().listing_cards(articles, page)
         shown = {a.pk for a in chosen}
@@ -350,7 +276,8 @@ class SectionView(ArticleListView):
 
     def get_queryset(self):
         keys.add(keys.slug(self.kwargs["slug"]))
-        self.listing = get_object_or_404(Section.objects.select_related("parent"), slug=self.kwargs["slug"])
+        self.site = site_context()
+        self.listing = section_by_slug(self.kwargs["slug"], self.site)
         keys.add(keys.section(self.listing.pk))
         self.heading = self.listing.name
         return self.published().in_section(self.listing)

@@ -51,7 +51,11 @@ class Cluster:
         )
 
     def retitle_on_primary_only(self, story_id: int, headline: str) -> None:
-        self.primary.sql(f"UPDATE articles_article SET headline = '{headline}' WHERE id = {story_id}")
+        # As a save does, the story's updated_at moves too: its stored markup (articles/markup/) is kept
+        # for the updated_at it was rendered from.
+        self.primary.sql(
+            f"UPDATE articles_article SET headline = '{headline}', updated_at = now() WHERE id = {story_id}"
+        )
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,102 @@
+"""Reading and keeping a story's stored markup (models.StoredMarkup) and superseding it.
+
+The route query (public/views.py) reads the stored parts in the same statement as the story's routing,
+joined only where still valid, so a story rendered once costs its readers no more queries or templates.
+The shared generation is a sequence: bumping it is one statement, needs no row lock, and a stored part
+compares with it in that same join.
+"""
+
+import hashlib
+import json
+import logging
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, router
+from django.templatetags.static import static
+
+from articles.models import Article
+
+log = logging.getLogger(__name__)
+
+SEQUENCE = "articles_markup_generation"
+# The columns and join the route query adds: the valid stored parts (else NULL) and the generation.
+ROUTE_COLUMNS = f"m.parts, m.version, (SELECT last_value FROM {SEQUENCE})"
+ROUTE_JOIN = f"""LEFT JOIN articles_storedmarkup m ON m.article_id = a.id AND m.rendered_for = a.updated_at
+    AND m.generation = (SELECT last_value FROM {SEQUENCE})"""
+
+# What a story's markup is made by: a release that changes any of it renders stories afresh.
+_SOURCES = (
+    "templates/includes",
+    "articles/blocks",
+    "articles/public/render.py",
+    "articles/public/structured.py",
+    "articles/templatetags",
+)
+
+
+@cache
+def version() -> str:
+    """The release's markup version: the code and templates that render a story, and the URLs it holds."""
+    digest = hashlib.blake2b(digest_size=16)
+    root = Path(settings.BASE_DIR)
+    for source in _SOURCES:
+        path = root / source
+        for file in sorted(path.rglob("*") if path.is_dir() else [path]):
+            if file.suffix in (".py", ".html"):
+                digest.update(file.read_bytes())
+    for value in (settings.SITE_URL, settings.MEDIA_URL, static("img/social-default.png")):
+        digest.update(str(value).encode())
+    return digest.hexdigest()
+
+
+def parts(value, stored_version) -> dict | None:
+    """The parts the route query read (jsonb comes as text through a plain cursor), if this release's."""
+    if value is None or stored_version != version():
+        return None
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _cursor(write: bool):
+    alias = router.db_for_write(Article) if write else router.db_for_read(Article)
+    return connections[alias].cursor()
+
+
+def keep(article_id: int, updated_at, generation: int | None, parts: dict) -> None:
+    """Keep the parts rendered from the story as of `updated_at` and the shared `generation` (both read
+    before the rows it was rendered from): kept only while the story is still at that time."""
+    if generation is None:
+        return
+    sql = """
+        INSERT INTO articles_storedmarkup (article_id, parts, rendered_for, generation, version)
+        SELECT a.id, %s::jsonb, a.updated_at, %s, %s FROM articles_article a
+        WHERE a.id = %s AND a.updated_at = %s
+        ON CONFLICT (article_id) DO UPDATE SET parts = EXCLUDED.parts, rendered_for = EXCLUDED.rendered_for,
+            generation = EXCLUDED.generation, version = EXCLUDED.version
+    """
+    payload = json.dumps(parts, cls=DjangoJSONEncoder)
+    try:
+        with _cursor(write=True) as cursor:
+            cursor.execute(sql, [payload, generation, version(), article_id, updated_at])
+    except Exception:  # noqa: BLE001 - the page is rendered; the next reader renders it again
+        log.exception("could not keep the markup of story %s", article_id)
+
+
+def current_generation() -> int:
+    with _cursor(write=False) as cursor:
+        cursor.execute(f"SELECT last_value FROM {SEQUENCE}")
+        return cursor.fetchone()[0]
+
+
+def bump() -> None:
+    """Supersede every story's stored markup: something many stories show has changed."""
+    with _cursor(write=True) as cursor:
+        cursor.execute(f"SELECT nextval('{SEQUENCE}')")
+
+
+def forget(article_id: int) -> None:
+    """Drop one story's stored markup: one of its own rows changed (its updated_at may move only later)."""
+    with _cursor(write=True) as cursor:
+        cursor.execute("DELETE FROM articles_storedmarkup WHERE article_id = %s", [article_id])
