@@ -1,5 +1,5 @@
 # The README's commands. Each target sets up what it needs (scripts/setup.sh) and is safe to re-run.
-.PHONY: run test bench backup restore lighthouse
+.PHONY: run test bench backup restore lighthouse cluster-test
 run:
 	bash scripts/run.sh
 test:
@@ -8,6 +8,9 @@ bench:
 	bash scripts/bench.sh
 lighthouse:
 	bash scripts/lighthouse.sh
+# The many-machines soak (scripts/cluster_test.py): not part of `make test`. ARGS="--seconds 120" etc.
+cluster-test:
+	NEED_APT="varnish varnish-modules redis-server" bash -c 'source scripts/setup.sh && python scripts/cluster_test.py $(ARGS)'
 backup:
 	bash -c 'source scripts/setup.sh && python manage.py backup $(if $(OUT),--output "$(OUT)")'
 restore:

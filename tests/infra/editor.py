@@ -15,9 +15,10 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.utils.text import slugify
+    from taggit.models import Tag
 
-    from articles.models import Article, Section
-    from articles.publishing import workflow
+    from articles.models import Article, Author, Section
+    from articles.publishing import editing, workflow
 
     user, _ = get_user_model().objects.get_or_create(
         username="cluster-editor", defaults={"is_staff": True, "is_superuser": True}
@@ -30,20 +31,46 @@ def main() -> None:
             answer = {"ok": True}
         elif request["do"] == "publish":
             headline = request["headline"]
+            where = section
+            if request.get("section"):
+                where = Section.objects.get(slug=request["section"])
             article = Article.objects.create(
                 headline=headline,
                 slug=slugify(headline)[:190],
-                section=section,
+                section=where,
                 standfirst="Published by the infrastructure tests.",
                 body="<p>Filed from the cluster.</p>",
                 created_by=user,
             )
+            if request.get("tags"):
+                article.tags.add(*request["tags"])
             workflow.publish(article=article, user=user)
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_current_wal_lsn()::text")
                 lsn = cursor.fetchone()[0]
             answer = {"ok": True, "url": article.get_absolute_url(), "id": article.pk, "lsn": lsn}
             answer["headline"] = headline
+        elif request["do"] == "edit":
+            # A new headline on a live story, saved the way the admin saves it.
+            article = Article.objects.get(pk=request["id"])
+            article.headline = request["headline"]
+            editing.save_edit(article=article, user=user, loaded_version=article.version)
+            answer = {"ok": True, "url": article.get_absolute_url(), "id": article.pk}
+            answer["headline"] = article.headline
+        elif request["do"] == "urls":
+            # The public pages a reader can reach: what a cluster soak reads at random.
+            limit = int(request.get("limit", 500))
+            stories = Article.objects.published().select_related("section").order_by("-published_at")
+            tags = Tag.objects.filter(taggit_taggeditem_items__isnull=False).distinct()[:50]
+            answer = {
+                "ok": True,
+                "sections": [s.get_absolute_url() for s in Section.objects.all()],
+                "tags": [f"/tag/{t.slug}/" for t in tags],
+                "authors": [a.get_absolute_url() for a in Author.objects.all()[:50]],
+                "stories": [a.get_absolute_url() for a in stories[:limit]],
+                "section_slugs": list(Section.objects.values_list("slug", flat=True)),
+                "tag_names": [t.name for t in tags],
+            }
         else:
             answer = {"ok": False, "error": f"unknown request {request['do']!r}"}
         print(json.dumps(answer), flush=True)

@@ -181,15 +181,25 @@ class RedisSentinelSet:
 
     def __init__(self, primary_port: int, replica_port: int, sentinel_ports: tuple[int, int, int]):
         self.folder = Path(tempfile.mkdtemp(prefix="newsroom-redis-"))
-        self.primary = RedisServer(primary_port, self.folder)
-        self.replica = RedisServer(replica_port, self.folder, "--replicaof", "127.0.0.1", str(primary_port))
-        self.sentinels = [RedisServer(p, self.folder, sentinel_of=self.primary) for p in sentinel_ports]
-        wait_for(
-            lambda: "master_link_status:up" in self.replica.command("INFO", "replication"),
-            timeout=10,
-            what="redis replica in sync",
-        )
-        wait_for(lambda: self._sentinels_know_replica(), timeout=15, what="sentinels see the replica")
+        self.primary = self.replica = None
+        self.sentinels = []
+        try:
+            self.primary = RedisServer(primary_port, self.folder)
+            self.replica = RedisServer(
+                replica_port, self.folder, "--replicaof", "127.0.0.1", str(primary_port)
+            )
+            for port in sentinel_ports:
+                self.sentinels.append(RedisServer(port, self.folder, sentinel_of=self.primary))
+            wait_for(
+                lambda: "master_link_status:up" in self.replica.command("INFO", "replication"),
+                timeout=10,
+                what="redis replica in sync",
+            )
+            wait_for(lambda: self._sentinels_know_replica(), timeout=15, what="sentinels see the replica")
+        except BaseException:
+            # Interrupted or failed half-way: stop what did start (nobody else holds a reference to it).
+            self.stop()
+            raise
 
     def _sentinels_know_replica(self) -> bool:
         return all(
@@ -206,7 +216,8 @@ class RedisSentinelSet:
 
     def stop(self) -> None:
         for server in (*self.sentinels, self.replica, self.primary):
-            server.kill()
+            if server is not None:
+                server.kill()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

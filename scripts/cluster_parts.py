@@ -1,0 +1,242 @@
+"""Pure helpers of scripts/cluster_test.py: its options, the cluster's VCL, percentiles, the tally of what
+readers saw and the table of results.
+
+Kept apart from the script so they can be unit-tested without starting anything
+(tests/infra/test_cluster_parts.py).
+"""
+
+import argparse
+import collections
+import math
+import os
+import re
+import threading
+import time
+
+PROBE = """
+# The app nodes, checked on /healthz: a node that stops answering leaves the director within ~1.5 s.
+probe healthz {
+    .url = "/healthz";
+    .interval = 0.5s;
+    # Generous: a busy node's /healthz waits behind page renders, and a node wrongly marked sick leaves
+    # the other alone (or none). A dead node refuses at once; retries cover it until the probe notices.
+    .timeout = 2s;
+    .window = 4;
+    .threshold = 2;
+    .initial = 2;
+}
+"""
+
+BACKEND = """
+backend app{n} {{
+    .host = "127.0.0.1";
+    .port = "{port}";
+    .connect_timeout = 1s;
+    .first_byte_timeout = 30s;
+    .probe = healthz;
+}}
+"""
+
+DIRECTOR = """
+sub vcl_init {{
+    new nodes = directors.round_robin();
+{adds}
+}}
+
+sub vcl_backend_fetch {{
+    set bereq.backend = nodes.backend();
+}}
+
+# A node that died between two probes: a read is sent again to the next node (round robin), never shown
+# to the reader as a 503. Writes are not repeated.
+sub vcl_backend_error {{
+    if (bereq.retries < {retries} && (bereq.method == "GET" || bereq.method == "HEAD")) {{
+        return (retry);
+    }}
+}}
+"""
+
+
+def parse_args(description: str):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seconds", type=float, default=60, help="length of the soak (default 60)")
+    parser.add_argument("--readers", type=int, default=8, help="reader threads (default 8)")
+    parser.add_argument(
+        "--origin-readers",
+        type=int,
+        default=2,
+        help="reader threads asking the node that stays up directly, measuring its page cache (default 2)",
+    )
+    parser.add_argument("--publish-every", type=float, default=0.3, help="seconds between publishes (0.3)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per node (default 2)")
+    parser.add_argument(
+        "--stories", type=int, default=2000, help="archive stories seeded besides the demo (default 2000)"
+    )
+    return parser.parse_args()
+
+
+def cluster_vcl(base: str, ports: list[int], *, retries: int = 3) -> str:
+    """The repository's VCL with its single `backend default` replaced by a round-robin director over
+    the app nodes on `ports`, health-probed on /healthz, retrying reads on a backend error."""
+    backends = "".join(BACKEND.format(n=n, port=port) for n, port in enumerate(ports))
+    adds = "\n".join(f"    nodes.add_backend(app{n});" for n in range(len(ports)))
+    block = PROBE + backends + DIRECTOR.format(adds=adds, retries=retries)
+    vcl, replaced = re.subn(r"^backend default \{.*?^\}\n", lambda _: block, base, count=1, flags=re.S | re.M)
+    if replaced != 1:
+        raise ValueError("the VCL has no `backend default { ... }` block to replace")
+    vcl, imported = re.subn(r"^import xkey;$", "import xkey;\nimport directors;", vcl, count=1, flags=re.M)
+    if imported != 1:
+        raise ValueError("the VCL does not import xkey")
+    return vcl
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The nearest-rank percentile (0 < p <= 100) of `values`; NaN when there are none."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def hit_rate(counter: collections.Counter) -> float:
+    """HIT / (HIT + MISS + PASS) of a Counter of cache header values; NaN when nothing was counted."""
+    seen = counter["HIT"] + counter["MISS"] + counter["PASS"]
+    return counter["HIT"] / seen if seen else math.nan
+
+
+def article_links(html: str) -> set[str]:
+    """The story links of a page: hrefs of the form /section/slug/ (sections, tags and feeds have fewer
+    or other parts)."""
+    return {
+        href
+        for href in re.findall(r'href="(/[a-z0-9-]+/[a-z0-9-]+/)"', html)
+        if not href.startswith(("/tag/", "/author/", "/feeds/", "/admin/", "/static/", "/media/"))
+    }
+
+
+class Tally:
+    """What one kind of client saw: status codes, failures, and the two cache headers."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.statuses = collections.Counter()
+        self.failures = collections.Counter()
+        self.edge = collections.Counter()  # X-Edge from Varnish
+        self.app = collections.Counter()  # X-Cache from the app, on requests Varnish sent to it
+        self.by_kind = collections.Counter()  # (kind of page, X-Cache) on those requests
+        self.server_errors: list[str] = []
+
+    def record(self, path: str, status: int, headers: dict, kind: str = "") -> None:
+        edge = headers.get("x-edge", "")
+        with self.lock:
+            self.statuses[status] += 1
+            self.edge[edge or "none"] += 1
+            if edge != "HIT":
+                self.app[headers.get("x-cache", "") or "none"] += 1
+                self.by_kind[kind, headers.get("x-cache", "") or "none"] += 1
+            if status >= 500 and len(self.server_errors) < 20:
+                detail = f"X-Edge {edge or '-'}, X-Cache {headers.get('x-cache', '-')}"
+                detail += (
+                    f", Cache-Control {headers.get('cache-control', '-')}, at {time.strftime('%H:%M:%S')}"
+                )
+                self.server_errors.append(f"{status} {path} ({detail})")
+
+    def fail(self, path: str, error: str) -> None:
+        with self.lock:
+            self.failures[error] += 1
+            if len(self.server_errors) < 20:
+                self.server_errors.append(f"{error} {path}")
+
+    @property
+    def requests(self) -> int:
+        return sum(self.statuses.values()) + sum(self.failures.values())
+
+    @property
+    def five_xx(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status >= 500)
+
+
+# --- the table ---
+
+
+def by_kind(tally: Tally) -> str:
+    kinds = sorted({kind for kind, _ in tally.by_kind})
+    rates = {
+        k: tally.by_kind[k, "HIT"] / max(1, tally.by_kind[k, "HIT"] + tally.by_kind[k, "MISS"]) for k in kinds
+    }
+    return ", ".join(
+        f"{k} {rates[k]:.0%} of {tally.by_kind[k, 'HIT'] + tally.by_kind[k, 'MISS']}" for k in kinds
+    )
+
+
+def report(soak, elapsed: float, visible: int, problems: list[str], homes: list[str]) -> bool:
+    readers, watchers, origin = soak.readers, soak.watchers, soak.origin
+    tallies = (readers, watchers, origin)
+    requests = sum(t.requests for t in tallies)
+    five_xx = sum(t.five_xx for t in tallies)
+    failures = readers.failures + watchers.failures + origin.failures
+    failed = sum(failures.values())
+    edge, app, behind = hit_rate(readers.edge), hit_rate(origin.app), hit_rate(readers.app)
+    steady_app = soak.origin_steady.app
+    steady = hit_rate(steady_app)
+    rendered = readers.app["MISS"]
+    served_cached = 1 - rendered / max(1, sum(readers.statuses.values()))
+    pub, edits = soak.publish_latency, soak.edit_latency
+    stories = len(soak.published)
+    p99 = percentile(pub, 99)
+    calm = [latency for latency, offset, _, new in soak.slow if new and offset < 0.4 * soak.args.seconds]
+    rows = [
+        ("requests", f"{requests} ({requests / elapsed:.0f}/s; through Varnish {readers.requests}, "
+         f"direct {origin.requests}, watchers {watchers.requests})", ""),
+        ("5xx", str(five_xx), "0"),
+        ("failed requests", f"{failed} {dict(failures) or ''}".rstrip(), "0"),
+        ("stories published", f"{stories} new, {soak.edits} edits "
+         f"({len(soak.editor_errors)} editor errors)", ""),
+        ("visible on both nodes", f"{visible} of {stories}", "all"),
+        ("Varnish hit rate", f"{edge:.1%} {dict(readers.edge)}", ">= 90%"),
+        ("page cache hit rate", f"{steady:.1%} of direct reads before the failover {dict(steady_app)}",
+         ">= 90%"),
+        ("  whole run", f"{app:.1%} of direct reads {dict(origin.app)}", ""),
+        ("  by page (direct)", by_kind(origin), ""),
+        ("  behind Varnish", f"{behind:.1%} of what Varnish sent on {dict(readers.app)}", ""),
+        ("rendered by Django", f"{rendered} of {sum(readers.statuses.values())} reads "
+         f"(served from a cache: {served_cached:.1%})", ""),
+        ("publish-to-visible", f"p50 {percentile(pub, 50) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
+         f"max {max(pub, default=float('nan')) * 1000:.0f} ms", "p99 < 1 s"),
+        ("  before the failures", f"p50 {percentile(calm, 50) * 1000:.0f} ms, p99 "
+         f"{percentile(calm, 99) * 1000:.0f} ms ({len(calm)} stories published in the first 40%)", ""),
+        ("edit-to-visible", f"p50 {percentile(edits, 50) * 1000:.0f} ms, p99 "
+         f"{percentile(edits, 99) * 1000:.0f} ms", ""),
+        ("home on each node", "; ".join(homes), ""),
+    ]  # fmt: skip
+    print("[cluster] ---- result ----")
+    a = soak.args
+    print(
+        f"{a.seconds:.0f} s soak, {a.readers} readers through Varnish + {a.origin_readers} direct, a publish "
+        f"or edit every {a.publish_every} s, 2 nodes x {a.workers} gunicorn workers, {os.cpu_count()} CPUs"
+    )
+    for event in soak.events:
+        print(f"  {event}")
+    for latency, offset, url, _ in sorted(soak.slow, reverse=True)[:3]:
+        print(f"  {offset:5.1f} s  slowest to show: {url} after {latency * 1000:.0f} ms")
+    print(f"{'':24}{'measured':<70} target")
+    for name, value, target in rows:
+        print(f"{name:<24}{value:<70} {target}")
+    errors = readers.server_errors + origin.server_errors + watchers.server_errors
+    for line in (errors + soak.editor_errors + soak.not_visible)[:20]:
+        print(f"  ! {line}")
+    for line in problems[:20]:
+        print(f"  ! {line}")
+    return (
+        five_xx == 0
+        and failed == 0
+        and not soak.editor_errors
+        and not soak.not_visible
+        and stories > 0
+        and visible == stories
+        and not problems
+        and edge >= 0.9
+        and steady >= 0.9
+        and p99 < 1.0
+    )

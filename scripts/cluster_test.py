@@ -1,0 +1,392 @@
+"""A Newsroom cluster on one machine, under load, losing an app node and its Redis primary midway.
+
+    make cluster-test            # or: .venv/bin/python scripts/cluster_test.py [--seconds 60] [--readers 8]
+
+Starts, on loopback (ports 8161-8189), everything in temporary folders removed on exit:
+PostgreSQL primary + streaming replica (the app reads the replica behind the WAL gate), Redis primary +
+replica + 3 Sentinels, moto's S3 server (photos on it when the settings support MEDIA_STORAGE=s3), two
+gunicorn nodes, the task worker (it sends the purges), and Varnish with the repository's VCL behind a
+round-robin director probing /healthz. An editor process publishes a story (or edits a live one) every
+--publish-every seconds through the real services, which purge Varnish and the page cache by surrogate
+key. Reader threads fetch random public pages through Varnish, and --origin-readers more from the node
+that stays up directly (behind the edge the app mostly sees just-purged pages: only direct reads measure
+the page cache itself). At 40% of the run one node is killed (SIGKILL, workers too), at 55% the Redis
+primary; the node comes back at 75% (held out of Varnish while warmed, as in a rolling restart).
+Afterwards every story is asked of each node directly.
+
+Targets (exit status 1 if one is missed): no 5xx and no failed request, every story visible on both nodes,
+Varnish hit rate and the page cache's on direct reads before the Redis failover >= 90%, publish-to-visible
+p99 < 1 s.
+"""
+
+import contextlib
+import http.client
+import random
+import secrets
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cluster_engines import (  # noqa: E402
+    Client,
+    Moto,
+    Varnish,
+    Worker,
+    keep_logs,
+    kill_node,
+    run_django,
+    settings_support_s3,
+    stop_node,
+)
+from cluster_parts import Tally, article_links, parse_args, report  # noqa: E402
+
+from tests.infra.engines import (  # noqa: E402
+    PG_BIN,
+    REDIS_SERVER,
+    AppServer,
+    Editor,
+    PostgresCluster,
+    RedisSentinelSet,
+    app_environment,
+    migrate,
+    wait_for,
+)
+
+PG_PRIMARY, PG_REPLICA = 8161, 8162
+REDIS_PRIMARY, REDIS_REPLICA, SENTINELS = 8163, 8164, (8165, 8166, 8167)
+MOTO, VARNISH, VARNISH_ADMIN, NODES = 8168, 8170, 8169, (8171, 8172)
+# seed_archive only writes to a database whose name says "bench" (it empties tables first).
+DATABASE = "newsroom_cluster_bench"
+# What readers ask for, and how often: a news site's traffic is mostly the home page and fresh stories.
+MIX = {"home": 25, "story": 35, "fresh": 10, "section": 15, "tag": 7, "author": 4, "feed": 4}
+
+
+def say(message: str) -> None:
+    print(f"[cluster] {time.strftime('%H:%M:%S')} {message}", flush=True)
+
+
+class Soak:
+    def __init__(self, args, editor, pages: dict, nodes: list, redis: RedisSentinelSet, varnish, env, folder):
+        self.args, self.editor, self.pages, self.nodes = args, editor, pages, nodes
+        self.redis, self.env, self.folder = redis, env, folder
+        self.varnish = varnish
+        self.readers, self.watchers, self.origin = Tally(), Tally(), Tally()
+        # Direct reads before the Redis primary dies: a failover starts a new cache generation (nothing
+        # stale may survive it), so afterwards every page misses once whatever the keys.
+        self.origin_steady, self.redis_killed = Tally(), threading.Event()
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.fresh: list[str] = []  # stories published during the run, readers read them too
+        self.published: dict[int, dict] = {}  # id -> {"url", "headline", "section"}
+        self.publish_latency: list[float] = []
+        self.edit_latency: list[float] = []
+        self.edits = 0
+        # (latency, seconds into the run, url, a new story?)
+        self.slow: list[tuple[float, float, str, bool]] = []
+        self.began = time.monotonic()
+        self.not_visible: list[str] = []
+        self.editor_errors: list[str] = []
+        self.events: list[str] = []
+        self.watch_threads: list[threading.Thread] = []
+
+    # --- readers ---
+    def pick(self, rng: random.Random) -> tuple[str, str]:
+        kind = rng.choices(list(MIX), weights=list(MIX.values()))[0]
+        with self.lock:
+            fresh = list(self.fresh[-30:])
+        if kind == "fresh" and fresh:
+            return kind, rng.choice(fresh)
+        if kind == "home" or kind == "fresh":
+            return "home", "/"
+        return kind, rng.choice(self.pages[kind])
+
+    def reader(self, seed: int, port: int = VARNISH) -> None:
+        """Random pages through Varnish, or (port of the node that stays up) from the app directly: behind
+        an edge purged by key the app mostly sees just-purged pages, so only direct reads measure its page
+        cache the way readers without an edge would use it."""
+        rng, client = random.Random(seed), Client(port)
+        tally = self.readers if port == VARNISH else self.origin
+        while not self.stop.is_set():
+            kind, path = self.pick(rng)
+            try:
+                status, _, headers = client.get(path)
+            except (OSError, http.client.HTTPException) as exc:
+                tally.fail(path, type(exc).__name__)
+                client.close()
+                continue
+            tally.record(path, status, headers, kind)
+            if tally is self.origin and not self.redis_killed.is_set():
+                self.origin_steady.record(path, status, headers, kind)
+        client.close()
+
+    # --- publish-to-visible ---
+    def watch(self, story: dict, started: float, latencies: list[float], listing: bool) -> None:
+        """Poll through Varnish, as two readers would at once, until the story's page shows its headline
+        and (for a new story) the home page or its section's page links it."""
+        deadline, seen = started + 10, {}
+
+        def poll(name: str, paths: tuple[str, ...], shows) -> None:
+            client = Client(VARNISH, timeout=5)
+            try:
+                while time.monotonic() < deadline:
+                    for path in paths:
+                        try:
+                            status, body, headers = client.get(path)
+                        except (OSError, http.client.HTTPException) as exc:
+                            self.watchers.fail(path, type(exc).__name__)
+                            client.close()
+                            continue
+                        self.watchers.record(path, status, headers)
+                        if status == 200 and shows(body):
+                            seen[name] = time.monotonic()
+                            return
+                    time.sleep(0.03)
+            finally:
+                client.close()
+
+        polls = [
+            threading.Thread(
+                target=poll, args=("page", (story["url"],), lambda b: story["headline_html"] in b)
+            )
+        ]
+        if listing:
+            link = f'href="{story["url"]}"'
+            polls.append(
+                threading.Thread(target=poll, args=("listing", ("/", story["section"]), lambda b: link in b))
+            )
+        for thread in polls:
+            thread.start()
+        for thread in polls:
+            thread.join()
+        if len(seen) < len(polls):
+            self.not_visible.append(
+                f"{story['url']} not visible through Varnish within 10 s ({sorted(seen)} only)"
+            )
+            return
+        latency = max(seen.values()) - started
+        latencies.append(latency)
+        self.slow.append((latency, started - self.began, story["url"], listing))
+
+    def editor_loop(self) -> None:
+        rng, count = random.Random(99), 0
+        sections, tags = self.pages["section_slugs"], self.pages["tag_names"]
+        while not self.stop.is_set():
+            count += 1
+            begun = time.monotonic()
+            try:
+                if count % 4 == 0 and self.published:
+                    story_id = rng.choice(list(self.published))
+                    headline = f"Updated {secrets.token_hex(3)}: {self.published[story_id]['base']}"
+                    answer = self.editor.ask({"do": "edit", "id": story_id, "headline": headline})
+                    latencies, listing = self.edit_latency, False
+                    self.edits += 1
+                else:
+                    base = f"Cluster story {count} {secrets.token_hex(3)} on the harbour plan"
+                    request = {"do": "publish", "headline": base, "section": rng.choice(sections)}
+                    request["tags"] = rng.sample(tags, min(2, len(tags)))
+                    answer = self.editor.ask(request)
+                    answer["base"] = base
+                    latencies, listing = self.publish_latency, True
+                if not answer.get("ok"):
+                    raise RuntimeError(answer.get("error"))
+            except Exception as exc:  # noqa: BLE001 - reported, and the run fails
+                self.editor_errors.append(f"{type(exc).__name__}: {exc}")
+                time.sleep(self.args.publish_every)
+                continue
+            returned = time.monotonic()
+            section = "/" + answer["url"].strip("/").split("/")[0] + "/"
+            story = self.published.setdefault(answer["id"], {"base": answer.get("base", "")})
+            story.update(url=answer["url"], headline=answer["headline"], section=section)
+            story["headline_html"] = answer["headline"].replace("'", "&#x27;")
+            with self.lock:
+                if answer["url"] not in self.fresh:
+                    self.fresh.append(answer["url"])
+            watcher = threading.Thread(target=self.watch, args=(dict(story), returned, latencies, listing))
+            watcher.start()
+            self.watch_threads.append(watcher)
+            time.sleep(max(0.0, self.args.publish_every - (time.monotonic() - begun)))
+
+    # --- the failures ---
+    def chaos(self, started: float) -> None:
+        seconds = self.args.seconds
+
+        def at(share: float) -> bool:
+            return not self.stop.wait(max(0.0, started + share * seconds - time.monotonic()))
+
+        if at(0.40):
+            kill_node(self.nodes[1])
+            self.events.append(f"{time.monotonic() - started:5.1f} s  node :{NODES[1]} killed (SIGKILL)")
+        if at(0.55):
+            self.redis_killed.set()
+            self.redis.primary.kill()
+            self.events.append(f"{time.monotonic() - started:5.1f} s  Redis primary :{REDIS_PRIMARY} killed")
+            with contextlib.suppress(TimeoutError):
+                wait_for(lambda: self.redis.master_port() == REDIS_REPLICA, timeout=20, what="failover")
+                self.events.append(f"{time.monotonic() - started:5.1f} s  Sentinel promoted :{REDIS_REPLICA}")
+        if at(0.75):
+            # A node rejoins as in a rolling restart: held out of the director while a few direct requests
+            # warm each worker (imports, templates, connections), then left to the probe again.
+            stop_node(self.nodes[1], self.folder, suffix="-killed")
+            held = self.varnish.set_health("app1", "sick")
+            self.nodes[1] = AppServer(NODES[1], self.env, workers=self.args.workers)
+            warm, rng = Client(NODES[1]), random.Random(7)
+            for _ in range(10 * self.args.workers):
+                with contextlib.suppress(OSError, http.client.HTTPException):
+                    warm.get(self.pick(rng)[1])
+            warm.close()
+            held = held or self.varnish.set_health("app1", "auto")
+            how = f"varnishadm failed: {held}" if held else "warmed, then probed"
+            self.events.append(f"{time.monotonic() - started:5.1f} s  node :{NODES[1]} back ({how})")
+
+    def run(self) -> float:
+        started = self.began = time.monotonic()
+        threads = [threading.Thread(target=self.reader, args=(n,)) for n in range(self.args.readers)]
+        threads += [
+            threading.Thread(target=self.reader, args=(1000 + n, NODES[0]))
+            for n in range(self.args.origin_readers)
+        ]
+        threads += [
+            threading.Thread(target=self.editor_loop),
+            threading.Thread(target=self.chaos, args=(started,)),
+        ]
+        for thread in threads:
+            thread.start()
+        time.sleep(self.args.seconds)
+        self.stop.set()
+        for thread in threads:
+            thread.join()
+        for watcher in self.watch_threads:
+            watcher.join()
+        return time.monotonic() - started
+
+    # --- afterwards, each node directly ---
+    def check_nodes(self) -> tuple[int, list[str], list[str]]:
+        """(stories visible on every node, problems, per-node home summary)."""
+        visible, problems, homes = 0, [], []
+        clients = [Client(port) for port in NODES]
+        for story in self.published.values():
+            ok = True
+            for port, client in zip(NODES, clients, strict=True):
+                status, body, _ = client.get(story["url"])
+                if status != 200 or story["headline_html"] not in body:
+                    ok = False
+                    problems.append(f"node :{port}: {story['url']} answered {status} without its headline")
+            visible += ok
+        links = []
+        for port, client in zip(NODES, clients, strict=True):
+            status, body, _ = client.get("/")
+            links.append(article_links(body))
+            homes.append(f":{port} {status}, {len(links[-1])} story links")
+        if links[0] != links[1]:
+            problems.append(f"the home pages differ between nodes: {sorted(links[0] ^ links[1])[:5]}")
+        newest = [s["url"] for s in self.published.values() if s.get("base")][-1:]
+        for port, found in zip(NODES, links, strict=True):
+            if newest and newest[0] not in found:
+                problems.append(f"node :{port}: the newest story {newest[0]} is not on the home page")
+        for client in clients:
+            client.close()
+        return visible, problems, homes
+
+
+def prepare(args, folder: Path, redis: RedisSentinelSet, moto: Moto, stops: list) -> dict:
+    """The primary, migrated and seeded, then its replica; their stops are added to `stops` at once."""
+    primary = PostgresCluster.primary(PG_PRIMARY)
+    stops.append(primary.destroy)
+    url = f"postgres://postgres@127.0.0.1:{PG_PRIMARY}/{DATABASE}"
+    env = app_environment(
+        DATABASE_URL=url,
+        REDIS_URL="",
+        REDIS_SENTINELS=redis.addresses,
+        REDIS_SENTINEL_MASTER="newsroom",
+        CACHE_PREFIX=f"cluster-{secrets.token_hex(4)}",
+        PAGE_CACHE_SECONDS="300",
+        EDGE_PURGE_BACKEND="varnish",
+        VARNISH_PURGE_URLS=f"http://127.0.0.1:{VARNISH}",
+        SITE_URL="http://127.0.0.1",
+        MEDIA_ROOT=str(folder / "media"),
+    )
+    if settings_support_s3():
+        env |= {"MEDIA_STORAGE": "s3", **moto.environment()}
+    started = time.monotonic()
+    migrate(env)
+    if settings_support_s3():
+        run_django(env, "setup_media_buckets", "--create")
+    run_django(env, "load_demo")
+    if args.stories:
+        # Replaces the demo's stories (its accounts stay) with a newsroom's spread over sections and tags.
+        run_django(env, "seed_archive", "--articles", str(args.stories), "--tags", "100", "--authors", "40")
+    say(f"database migrated and seeded ({time.monotonic() - started:.0f} s)")
+    replica = primary.replica(PG_REPLICA)
+    stops.append(replica.destroy)
+    env["DATABASE_REPLICA_URLS"] = f"postgres://postgres@127.0.0.1:{PG_REPLICA}/{DATABASE}"
+    return env
+
+
+def main() -> int:
+    args = parse_args(__doc__.split("\n\n")[0])
+    if PG_BIN is None or REDIS_SERVER is None:
+        raise SystemExit("PostgreSQL server binaries and redis-server are needed (apt-get install them)")
+    # SIGTERM (CI's timeout, make's) unwinds like Ctrl-C, through the cleanup below.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    folder = Path(tempfile.mkdtemp(prefix="newsroom-cluster-"))
+    stops = []
+    try:
+        redis = RedisSentinelSet(REDIS_PRIMARY, REDIS_REPLICA, SENTINELS)
+        stops.append(redis.stop)
+        moto = Moto(folder, MOTO)
+        stops.append(moto.stop)
+        s3 = "yes" if settings_support_s3() else "no, these settings have no MEDIA_STORAGE: local files"
+        say(f"Redis + 3 Sentinels, moto S3 on :{MOTO} (photos on S3: {s3})")
+        env = prepare(args, folder, redis, moto, stops)
+        say(f"PostgreSQL primary :{PG_PRIMARY}, streaming replica :{PG_REPLICA}")
+        nodes = []
+        for port in NODES:
+            nodes.append(AppServer(port, env, workers=args.workers))
+        stops.append(lambda: [stop_node(node, folder) for node in nodes])
+        varnish = Varnish(folder, VARNISH, NODES, VARNISH_ADMIN)
+        stops.append(varnish.stop)
+        worker = Worker(folder, env)
+        stops.append(worker.stop)
+        editor = Editor(env | {"LOG_LEVEL": "ERROR"})  # its cache warnings during the failover are expected
+        stops.append(editor.stop)
+        pages = editor.ask({"do": "urls", "limit": 400})
+        pages["home"] = ["/"]
+        pages["story"] = pages["stories"]
+        pages["section"] = pages["sections"]
+        pages["tag"] = pages["tags"] or ["/"]
+        pages["author"] = pages["authors"] or ["/"]
+        pages["feed"] = ["/feeds/rss/", "/feeds/atom/"] + [
+            f"/feeds/section{s}rss/" for s in pages["sections"][:5]
+        ]
+        say(f"nodes :{NODES[0]} :{NODES[1]} behind Varnish :{VARNISH}; {len(pages['story'])} stories to read")
+        # A warm-up pass: every page once, so the soak measures a running site, not a cold start.
+        warm = Client(VARNISH)
+        for path in ["/"] + [
+            p for kind in ("story", "section", "tag", "author", "feed") for p in pages[kind]
+        ]:
+            warm.get(path)
+        warm.close()
+        say(f"warmed up; soak for {args.seconds:.0f} s")
+        soak = Soak(args, editor, pages, nodes, redis, varnish, env, folder)
+        elapsed = soak.run()
+        visible, problems, homes = soak.check_nodes()
+        ok = report(soak, elapsed, visible, problems, homes)
+        say("PASS" if ok else "FAIL")
+        return 0 if ok else 1
+    finally:
+        for stop in reversed(stops):
+            with contextlib.suppress(Exception):
+                stop()
+        keep_logs(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

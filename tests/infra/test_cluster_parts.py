@@ -1,0 +1,120 @@
+"""The pure helpers of the cluster script (scripts/cluster_parts.py): its VCL compiles, its figures add up."""
+
+import collections
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from cluster_parts import Tally, article_links, cluster_vcl, hit_rate, percentile, report  # noqa: E402
+
+VCL = (ROOT / "deploy" / "varnish" / "default.vcl").read_text()
+
+
+def test_the_cluster_vcl_puts_every_node_behind_a_probed_director_and_compiles(tmp_path):
+    vcl = cluster_vcl(VCL, [8171, 8172])
+    assert "backend default" not in vcl
+    assert vcl.count(".probe = healthz;") == 2
+    assert '.port = "8171"' in vcl and '.port = "8172"' in vcl
+    assert "nodes.add_backend(app0);" in vcl and "nodes.add_backend(app1);" in vcl
+    assert "return (retry);" in vcl
+    # The repository's rules are kept: purges by key, the pass for staff, the X-Edge header.
+    assert "xkey.purge(req.http.xkey)" in vcl and 'set resp.http.X-Edge = "HIT";' in vcl
+    varnishd = shutil.which("varnishd") or "/usr/sbin/varnishd"
+    if not Path(varnishd).exists():
+        pytest.fail("varnishd is missing: apt-get install varnish varnish-modules (make test installs them)")
+    (tmp_path / "cluster.vcl").write_text(vcl)
+    compiled = subprocess.run(
+        [varnishd, "-C", "-j", "none", "-n", str(tmp_path / "work"), "-f", str(tmp_path / "cluster.vcl")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert compiled.returncode == 0, compiled.stderr[-2000:]
+
+
+def test_a_vcl_without_the_default_backend_is_refused():
+    with pytest.raises(ValueError, match="backend default"):
+        cluster_vcl("vcl 4.1;\nimport xkey;\n", [8171])
+
+
+def test_percentile_is_the_nearest_rank():
+    values = [float(n) for n in range(1, 101)]
+    assert percentile(values, 50) == 50
+    assert percentile(values, 99) == 99
+    assert percentile(values, 100) == 100
+    assert percentile([0.3], 99) == 0.3
+    assert math.isnan(percentile([], 99))
+
+
+def test_hit_rate_counts_hits_among_hits_misses_and_passes():
+    assert hit_rate(collections.Counter(HIT=9, MISS=1, none=5)) == 0.9
+    assert hit_rate(collections.Counter(HIT=1, PASS=1)) == 0.5
+    assert math.isnan(hit_rate(collections.Counter(none=3)))
+
+
+def test_article_links_are_story_links_only():
+    html = (
+        '<a href="/world/council-votes/">a</a><a href="/tag/harbour/">t</a><a href="/world/">s</a>'
+        '<a href="/author/ana-lopes/">b</a><a href="/feeds/rss/">f</a><a href="/sport/cup-final/">c</a>'
+    )
+    assert article_links(html) == {"/world/council-votes/", "/sport/cup-final/"}
+
+
+def test_the_app_cache_is_counted_only_on_responses_varnish_did_not_serve():
+    tally = Tally()
+    tally.record("/", 200, {"x-edge": "HIT", "x-cache": "MISS"})  # Varnish's copy of an old MISS
+    tally.record("/", 200, {"x-edge": "MISS", "x-cache": "HIT"})
+    tally.record("/x/", 503, {"x-edge": "MISS"})
+    tally.fail("/y/", "ConnectionResetError")
+    assert tally.app == {"HIT": 1, "none": 1}
+    assert tally.edge == {"HIT": 1, "MISS": 2}
+    assert (tally.requests, tally.five_xx) == (4, 1)
+    assert tally.server_errors[0].startswith("503 /x/") and "ConnectionResetError /y/" in tally.server_errors
+
+
+def _soak(**changes):
+    """What report() reads of a finished soak: a clean run unless `changes` say otherwise."""
+    readers, origin, steady = Tally(), Tally(), Tally()
+    for _ in range(19):
+        readers.record("/", 200, {"x-edge": "HIT"}, "home")
+        origin.record("/", 200, {"x-cache": "HIT"}, "home")
+        steady.record("/", 200, {"x-cache": "HIT"}, "home")
+    readers.record("/", 200, {"x-edge": "MISS", "x-cache": "MISS"}, "home")
+    soak = SimpleNamespace(
+        args=SimpleNamespace(seconds=60, readers=8, origin_readers=2, publish_every=0.3, workers=2),
+        readers=readers,
+        watchers=Tally(),
+        origin=origin,
+        origin_steady=steady,
+        published={1: {}, 2: {}},
+        publish_latency=[0.2, 0.4],
+        edit_latency=[0.1],
+        edits=1,
+        slow=[(0.4, 3.0, "/a/b/", True), (0.2, 30.0, "/a/c/", True)],
+        editor_errors=[],
+        not_visible=[],
+        events=[],
+    )
+    for name, value in changes.items():
+        setattr(soak, name, value)
+    return soak
+
+
+def test_the_table_passes_a_clean_run_and_fails_on_any_missed_target(capsys):
+    assert report(_soak(), 60.0, 2, [], ["a"]) is True
+    out = capsys.readouterr().out
+    assert "Varnish hit rate" in out and "95.0%" in out and "p99 400 ms" in out
+    assert report(_soak(), 60.0, 1, [], ["a"]) is False  # a story missing on a node
+    assert report(_soak(publish_latency=[0.2, 1.5]), 60.0, 2, [], ["a"]) is False
+    server_error = Tally()
+    server_error.record("/", 503, {"x-edge": "MISS"})
+    assert report(_soak(watchers=server_error), 60.0, 2, [], ["a"]) is False
+    assert "503 /" in capsys.readouterr().out
