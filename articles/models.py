@@ -805,6 +805,6 @@ class Autosave(models.Model):
 from articles.api.models import ApiKey  # noqa: E402,F401
 from articles.frontpage.models import BreakingBanner, FrontLayout, FrontSection, FrontStory  # noqa: E402,F401
 from articles.live.models import LiveCoverage, LiveEntry, LiveEntryEdit  # noqa: E402,F401
-from articles.markup.models import StoredMarkup  # noqa: E402,F401
+from articles.markup.models import StoredCard, StoredMarkup  # noqa: E402,F401
 from articles.webhooks.models import WebhookDelivery, WebhookSubscription  # noqa: E402,F401
 from articles.wire.models import WireFeed, WireItem  # noqa: E402,F401

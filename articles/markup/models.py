@@ -20,3 +20,19 @@ class StoredMarkup(models.Model):
 
     def __str__(self):
         return f"Stored markup of story {self.article_id}"
+
+
+class StoredCard(models.Model):
+    """A story's card with its options left open (articles/public/cards.py template()), kept and
+    superseded exactly as StoredMarkup is: listings and related stories read it with their ids."""
+
+    article = models.OneToOneField(
+        "articles.Article", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    card = models.JSONField()
+    rendered_for = models.DateTimeField()
+    generation = models.BigIntegerField()
+    version = models.CharField(max_length=32)
+
+    def __str__(self):
+        return f"Stored card of story {self.article_id}"

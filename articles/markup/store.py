@@ -32,6 +32,7 @@ _SOURCES = (
     "templates/includes",
     "articles/blocks",
     "articles/public/render.py",
+    "articles/public/cards.py",
     "articles/public/structured.py",
     "articles/templatetags",
 )
@@ -84,6 +85,38 @@ def keep(article_id: int, updated_at, generation: int | None, parts: dict) -> No
         log.exception("could not keep the markup of story %s", article_id)
 
 
+# A story's stored card (models.StoredCard), joined where a listing reads its ids: valid under the same
+# rules as its markup. Takes the named parameter %(card_version)s (card_params()).
+CARD_COLUMNS = f"c.card, (SELECT last_value FROM {SEQUENCE})"
+CARD_JOIN = f"""LEFT JOIN articles_storedcard c ON c.article_id = a.id AND c.rendered_for = a.updated_at
+    AND c.generation = (SELECT last_value FROM {SEQUENCE}) AND c.version = %(card_version)s"""
+
+
+def card_params() -> dict:
+    return {"card_version": version()}
+
+
+def keep_cards(generation: int | None, cards: list[tuple[int, object, dict]]) -> None:
+    """Keep (story id, updated_at, card) rendered under `generation`, each only while its story is
+    still at that time: one statement for a page's worth."""
+    if generation is None or not cards:
+        return
+    sql = """
+        INSERT INTO articles_storedcard (article_id, card, rendered_for, generation, version)
+        SELECT a.id, k.card, a.updated_at, %s, %s
+        FROM unnest(%s::bigint[], %s::timestamptz[], %s::jsonb[]) AS k(id, at, card)
+        JOIN articles_article a ON a.id = k.id AND a.updated_at = k.at
+        ON CONFLICT (article_id) DO UPDATE SET card = EXCLUDED.card, rendered_for = EXCLUDED.rendered_for,
+            generation = EXCLUDED.generation, version = EXCLUDED.version
+    """
+    ids, times, payloads = zip(*((pk, at, json.dumps(card)) for pk, at, card in cards), strict=True)
+    try:
+        with _cursor(write=True) as cursor:
+            cursor.execute(sql, [generation, version(), list(ids), list(times), list(payloads)])
+    except Exception:  # noqa: BLE001 - the page is rendered; the next reader renders the cards again
+        log.exception("could not keep the cards of stories %s", ids)
+
+
 def current_generation() -> int:
     with _cursor(write=False) as cursor:
         cursor.execute(f"SELECT last_value FROM {SEQUENCE}")
@@ -100,3 +133,4 @@ def forget(article_id: int) -> None:
     """Drop one story's stored markup: one of its own rows changed (its updated_at may move only later)."""
     with _cursor(write=True) as cursor:
         cursor.execute("DELETE FROM articles_storedmarkup WHERE article_id = %s", [article_id])
+        cursor.execute("DELETE FROM articles_storedcard WHERE article_id = %s", [article_id])

@@ -55,3 +55,14 @@ class IdsFirstPaginator(Paginator):
         by_id = self.object_list.model.objects.none() if not ids else self.object_list.filter(pk__in=ids)
         rows = sorted(by_id, key=lambda article: ids.index(article.pk))
         return ListingPage(rows, number, self, more=more)
+
+
+class CardPaginator(IdsFirstPaginator):
+    """IdsFirstPaginator over a listing.Listing: each page one query, its stories as card rows."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        rows = self.object_list.page((number - 1) * self.per_page, self.per_page + 1)
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        return ListingPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)

@@ -20,7 +20,10 @@ from taggit.models import TaggedItem
 
 from articles import search
 from articles.caching import fragments, pagecache
+from articles.markup import store as markup
 from articles.models import Article, published_sql
+
+from . import listing
 
 RELATED_WINDOW = timedelta(days=90)
 CANDIDATES = 300
@@ -31,8 +34,9 @@ COUNT = 4
 _shared = (None, [])
 
 
-def related(*, article_id: int, published_at, section_id: int, tag_ids: list[int]) -> list[tuple]:
-    """(id, updated_at) of the related stories, best first."""
+def related(*, article_id: int, published_at, section_id: int, tag_ids: list[int]) -> list:
+    """The related stories, best first: (id, updated_at) pairs from the shared candidates (whose cards
+    are fragments), or listing.CardRow from a query of the story's own (with their stored cards)."""
     now = timezone.now()
     around = min(now, (published_at or now) + RELATED_WINDOW)
     if around == now and fragments.enabled():
@@ -100,9 +104,9 @@ def _query(*, article_id: int, around, section_id: int, tag_ids: list[int]) -> l
             ORDER BY count(ti.id) DESC, r.published_at DESC, r.id DESC
             LIMIT %(count)s
         )
-        SELECT a.id, a.updated_at FROM picked JOIN articles_article a ON a.id = picked.id
+        SELECT {columns} FROM picked JOIN articles_article a ON a.id = picked.id {joins}
         ORDER BY picked.shared DESC, picked.published_at DESC, picked.id DESC
-    """.format(published=published_sql("a", "around"))
+    """.format(published=published_sql("a", "around"), columns=listing.ROW_COLUMNS, joins=listing.ROW_JOINS)
     params = {
         "around": around,
         "id": article_id,
@@ -111,7 +115,8 @@ def _query(*, article_id: int, around, section_id: int, tag_ids: list[int]) -> l
         "tags": list(tag_ids),
         "section": section_id,
         "count": COUNT,
+        **markup.card_params(),
     }
     with connections[router.db_for_read(Article)].cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return listing.rows(cursor)

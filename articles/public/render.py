@@ -18,7 +18,11 @@ from articles.publishing.editing import set_snapshot_fields
 from articles.publishing.pending import PENDING_FIELDS
 from articles.templatetags.newsroom import json_ld_payload
 
+from . import story_query
 from .cards import card as card_markup
+from .cards import fill as card_fill
+from .cards import template as card_template
+from .listing import CardRow
 from .structured import article_json_ld
 
 log = logging.getLogger(__name__)
@@ -115,7 +119,7 @@ def prerender(article_id: int) -> None:
         # The generations first: anything changed after these reads supersedes what is rendered here.
         generation = markup.current_generation()
         shared, _ = fragments.lookup({})
-        article = detail_queryset().published().filter(pk=article_id).first()
+        article = story_query.load(article_id, published_only=True)
         if article is None:
             return
         parts = story_parts(article, site_context())
@@ -130,24 +134,58 @@ def card_options(*, big=False, compact=False, lazy=True, show_section=False, lev
 
 
 def cards(items: list[tuple[object, dict]], *, load=None, found=None) -> list[str]:
-    """The card markup of each (story, card_options()) pair, rendered only where no stored card matches.
+    """The card markup of each (story, card_options()) pair, in order; a story gone since is left out.
 
-    `items` may hold (id, updated_at) pairs instead of stories: `load(ids)` then returns {id: story}
-    for the cards that must be rendered. `found` is a fragments.lookup() already made with
-    fragments.card_stamps(items).
+    A story may be a listing.CardRow (its stored card filled in; rendered and kept where it has none),
+    a model instance, or an (id, updated_at) pair: `load(ids)` then returns {id: story} for the cards that
+    must be rendered. Cards of instances and pairs are kept as fragments; `found` is a fragments.lookup()
+    already made with fragments.card_stamps() of those.
     """
     if not items:
         return []
-    keyed = fragments.card_keys(items)
-    keys.add_stories(pk for pk, _, _ in keyed)
+    keys.add_stories(story[0] if isinstance(story, tuple) else story.pk for story, _ in items)
+    html = {}
+    rows = [(i, story, options) for i, (story, options) in enumerate(items) if isinstance(story, CardRow)]
+    if rows:
+        html.update(_row_cards(rows, load or _load_cards))
+    if len(rows) < len(items):
+        others = [
+            (i, story, options) for i, (story, options) in enumerate(items) if not isinstance(story, CardRow)
+        ]
+        html.update(_fragment_cards(others, load=load, found=found))
+    return [html[i] for i in range(len(items)) if i in html]
+
+
+def _load_cards(ids):
+    return Article.objects.published().for_listing().in_bulk(ids)
+
+
+def _row_cards(rows, load) -> dict[int, str]:
+    missing = [row.pk for _, row, _ in rows if row.card is None]
+    stored = {}
+    if missing:
+        stories = load(missing)
+        stored = {pk: card_template(story) for pk, story in stories.items()}
+        generation = next(row.generation for _, row, _ in rows)
+        markup.keep_cards(generation, [(pk, stories[pk].updated_at, card) for pk, card in stored.items()])
+    html = {}
+    for i, row, options in rows:
+        card = row.card if row.card is not None else stored.get(row.pk)
+        if card is not None:  # None: gone since the ids were read
+            html[i] = card_fill(card, **options)
+    return html
+
+
+def _fragment_cards(items, *, load, found) -> dict[int, str]:
+    keyed = fragments.card_keys([(story, options) for _, story, options in items])
     shared, hits = found if found is not None else fragments.lookup({key: at for _, key, at in keyed})
     missing = [(pk, key) for pk, key, _ in keyed if key not in hits]
     if missing:
         if load is not None:
             stories = load([pk for pk, _ in missing])
         else:
-            stories = {article.pk: article for article, _ in items}
-        options_by_key = {key: options for (_, key, _), (_, options) in zip(keyed, items, strict=True)}
+            stories = {story.pk: story for _, story, _ in items}
+        options_by_key = {key: options for (_, key, _), (_, _, options) in zip(keyed, items, strict=True)}
         fresh = {}
         for pk, key in missing:
             story = stories.get(pk)
@@ -157,4 +195,6 @@ def cards(items: list[tuple[object, dict]], *, load=None, found=None) -> list[st
             hits[key] = html
             fresh[key] = (fragments.stamp(story), html)
         fragments.keep(shared, fresh)
-    return [mark_safe(hits[key]) for _, key, _ in keyed if key in hits]
+    return {
+        i: mark_safe(hits[key]) for (i, _, _), (_, key, _) in zip(items, keyed, strict=True) if key in hits
+    }

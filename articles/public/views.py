@@ -27,7 +27,9 @@ from articles.publishing import pending, policy
 from articles.publishing import preview as previews
 
 from . import render as rendering
-from .pagination import IdsFirstPaginator
+from . import story_query
+from .listing import Listing
+from .pagination import CardPaginator
 from .related import related as related_stories
 from .route import route_of, section_by_slug
 from .structured import author_json_ld, home_json_ld, listing_json_ld
@@ -165,7 +167,8 @@ def _render_article(request, row: dict, *, is_preview: bool, story: Article | No
     )
     card_items = [(item, rendering.card_options(compact=True, lazy=True)) for item in related]
     story_key = fragments.story_key(pk)
-    stamps = fragments.card_stamps(card_items)
+    # Stored cards come with the rows: only the others are looked up as fragments.
+    stamps = fragments.card_stamps([item for item in card_items if getattr(item[0], "card", None) is None])
     stored = row.get("stored") or {}
     # A preview never reads or keeps stored markup; a story kept with its markup needs no fragment.
     parts = None if is_preview or story is not None else stored.get("parts")
@@ -177,7 +180,9 @@ def _render_article(request, row: dict, *, is_preview: bool, story: Article | No
         parts = hits.get(story_key)
     article = story
     if parts is None:
-        article = article or rendering.detail_queryset().get(pk=pk)
+        article = article or story_query.load(pk)
+        if article is None:  # deleted since its route was read
+            raise Http404("No such article.")
         parts = rendering.story_parts(article, site)
         if not is_preview:
             fragments.keep(shared, {story_key: (fragments.stamp(article), parts)})
@@ -206,10 +211,11 @@ def _render_article(request, row: dict, *, is_preview: bool, story: Article | No
 
 
 class ArticleListView(ListView):
-    """A paginated, newest-first listing; a page number that is not a page is a 404."""
+    """A paginated, newest-first listing (listing.Listing, read as card rows); a page number that is not
+    a page is a 404."""
 
     paginate_by = PAGE_SIZE
-    paginator_class = IdsFirstPaginator
+    paginator_class = CardPaginator
     template_name = "articles/article_list.html"
     context_object_name = "articles"
 
@@ -229,9 +235,6 @@ class ArticleListView(ListView):
         # The first card's photo is the page's largest paint: not lazy.
         options = [rendering.card_options(level=2, lazy=lazy, show_section=True) for lazy in (False, True)]
         return {"cards": rendering.cards([(a, options[i > 0]) for i, a in enumerate(articles)])}
-
-    def published(self):
-        return Article.objects.published().for_listing()
 
     def crumbs(self) -> list[tuple[str, str]]:
         return [(self.heading, self.request.path)]
@@ -280,7 +283,7 @@ class SectionView(ArticleListView):
         self.listing = section_by_slug(self.kwargs["slug"], self.site)
         keys.add(keys.section(self.listing.pk))
         self.heading = self.listing.name
-        return self.published().in_section(self.listing)
+        return Listing.section(self.listing)
 
     def describe(self, site) -> str:
         return self.listing.description or f"The latest {self.heading} stories from {site['outlet_name']}."
@@ -296,7 +299,7 @@ class TagView(ArticleListView):
         self.listing = get_object_or_404(Tag, slug=self.kwargs["slug"])
         keys.add(keys.tag(self.listing.pk))
         self.heading = self.listing.name
-        return self.published().filter(tags=self.listing)
+        return Listing.tag(self.listing)
 
     def describe(self, site) -> str:
         return f"The latest {self.heading} stories from {site['outlet_name']}."
@@ -310,7 +313,7 @@ class AuthorView(ArticleListView):
         self.listing = get_object_or_404(Author, slug=self.kwargs["slug"])
         keys.add(keys.author(self.listing.pk))
         self.heading = self.listing.name
-        return self.published().filter(authors=self.listing)
+        return Listing.author(self.listing)
 
     def describe(self, site) -> str:
         if self.listing.bio:

@@ -6,7 +6,7 @@ from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
-from django.utils.html import _json_script_escapes, format_html, format_html_join
+from django.utils.html import _json_script_escapes, conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles.photos import renditions, storage
@@ -15,9 +15,24 @@ from articles.sanitize import strip_control
 register = template.Library()
 
 
+# Stand-ins for the two attributes a <picture> takes per page, swapped for str.format() fields once the
+# markup is escaped: control characters never reach the database's text (articles/textfields.py).
+_SIZES, _LOADING = "\x00sizes\x00", "\x00loading\x00"
+LAZY = ' loading="lazy" decoding="async"'
+# The lead image is the page's largest paint: fetch it first; everything else waits.
+EAGER = ' fetchpriority="high" decoding="async"'
+
+
 @register.simple_tag
 def picture(photo, sizes="100vw", crop="original", lazy=True, css_class=""):
     """A responsive <picture>: WebP first, JPEG fallback, with width/height so nothing shifts."""
+    shown = picture_template(photo, crop, css_class)
+    return mark_safe(shown.format(sizes=conditional_escape(sizes), loading=LAZY if lazy else EAGER))
+
+
+def picture_template(photo, crop="original", css_class="") -> str:
+    """picture()'s markup as a str.format() template with `{sizes}` and `{loading}` left open (any other
+    brace doubled), so a stored card can take its options without rendering again. "" without a photo."""
     if not photo or not photo.width:
         return ""
     sources = _sources(
@@ -26,23 +41,26 @@ def picture(photo, sizes="100vw", crop="original", lazy=True, css_class=""):
     if sources is None:
         return ""
     webp_set, jpeg_set, fallback = sources
-    # The lead image is the page's largest paint: fetch it first; everything else waits.
-    loading = 'loading="lazy" decoding="async"' if lazy else 'fetchpriority="high" decoding="async"'
-
-    return format_html(
+    html = format_html(
         '<picture><source type="image/webp" srcset="{}" sizes="{}">'
         '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}{}></picture>',
         webp_set,
-        sizes,
+        mark_safe(_SIZES),
         fallback.url,
         jpeg_set,
-        sizes,
+        mark_safe(_SIZES),
         fallback.width,
         fallback.height,
         photo.alt_text,
         format_html(' class="{}"', css_class) if css_class else "",
-        mark_safe(" " + loading),
+        mark_safe(_LOADING),
     )
+    return braces(html).replace(_SIZES, "{sizes}").replace(_LOADING, "{loading}")
+
+
+def braces(text: str) -> str:
+    """`text` as literal text of a str.format() template."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 @lru_cache(maxsize=8192)

@@ -40,15 +40,13 @@ def test_the_stored_page_is_the_rendered_page(client, story, make_article):
     assert "Ana Ruiz" in rendered and "Harbour Gazette" in rendered and "Cranes at dawn" in rendered
 
 
-def test_a_story_with_stored_markup_reads_three_queries(
-    client, story, make_article, django_assert_num_queries
-):
+def test_a_story_with_stored_markup_reads_two_queries(client, story, make_article, django_assert_num_queries):
     for i in range(5):
         make_article(tags=["Shipping"], headline=f"Related {i}")
     page(client, story)
-    # The route with the stored markup, the related stories' ids, their cards' rows: no story query, no
-    # byline, source, tag, correction or gallery query.
-    with django_assert_num_queries(3):
+    # The route with the stored markup, then the related stories with their stored cards: no story query,
+    # no byline, source, tag, correction or gallery query.
+    with django_assert_num_queries(2):
         html = page(client, story)
     assert html.count('class="card-headline"') == 4
 
