@@ -481,6 +481,12 @@ class Article(models.Model):
                 name="article_embargo_idx",
                 condition=Q(embargo_until__isnull=False, deleted_at__isnull=True),
             ),
+            # The sitemap index's newest lastmod: the newest edit of a published story, not a read of all.
+            models.Index(
+                fields=["-content_modified_at"],
+                name="article_modified_idx",
+                condition=Q(status="published", deleted_at__isnull=True, content_modified_at__isnull=False),
+            ),
             # The read API's `updated_since`: a note sets revised_at without saving the story (updated_at).
             models.Index(
                 fields=["revised_at"], name="article_revised_idx", condition=Q(revised_at__isnull=False)

@@ -104,3 +104,15 @@ class Listing:
         with connections[router.db_for_read(Article)].cursor() as cursor:
             cursor.execute(sql, params)
             return rows(cursor)
+
+
+def by_ids(ids) -> dict[int, CardRow]:
+    """The published stories among `ids`, as card rows by id (a page that picked them by other means)."""
+    if not ids:
+        return {}
+    sql = f"""SELECT {ROW_COLUMNS} FROM articles_article a {ROW_JOINS}
+        WHERE a.id = ANY(%(ids)s) AND {published_sql("a", "now")}"""
+    params = {**markup.card_params(), "ids": list(ids), "now": timezone.now()}
+    with connections[router.db_for_read(Article)].cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row.pk: row for row in rows(cursor)}

@@ -133,8 +133,9 @@ def card_options(*, big=False, compact=False, lazy=True, show_section=False, lev
     return {"big": big, "compact": compact, "lazy": lazy, "show_section": show_section, "level": level}
 
 
-def cards(items: list[tuple[object, dict]], *, load=None, found=None) -> list[str]:
-    """The card markup of each (story, card_options()) pair, in order; a story gone since is left out.
+def cards(items: list[tuple[object, dict]], *, load=None, found=None, in_place=False) -> list:
+    """The card markup of each (story, card_options()) pair, in order; a story gone since is left out
+    (or, `in_place`, None in its place).
 
     A story may be a listing.CardRow (its stored card filled in; rendered and kept where it has none),
     a model instance, or an (id, updated_at) pair: `load(ids)` then returns {id: story} for the cards that
@@ -153,6 +154,8 @@ def cards(items: list[tuple[object, dict]], *, load=None, found=None) -> list[st
             (i, story, options) for i, (story, options) in enumerate(items) if not isinstance(story, CardRow)
         ]
         html.update(_fragment_cards(others, load=load, found=found))
+    if in_place:
+        return [html.get(i) for i in range(len(items))]
     return [html[i] for i in range(len(items)) if i in html]
 
 

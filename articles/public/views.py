@@ -26,8 +26,8 @@ from articles.models import (
 from articles.publishing import pending, policy
 from articles.publishing import preview as previews
 
+from . import listing, story_query
 from . import render as rendering
-from . import story_query
 from .listing import Listing
 from .pagination import CardPaginator
 from .related import related as related_stories
@@ -45,7 +45,9 @@ def home(request):
     latest = fronts.front_stories(count=HOME_STORIES)
     sections = {s.pk: s for s in fronts.home_sections()}
     picks = _newest_per_section(list(sections), exclude=[a.pk for a in latest])
-    by_id = Article.objects.published().for_listing().in_bulk([pk for _, pk in picks])
+    # Every story on the page as a card row, with its stored card: one query.
+    by_id = listing.by_ids([a.pk for a in latest] + [pk for _, pk in picks])
+    latest = [by_id[a.pk] for a in latest if a.pk in by_id]
     grouped = {pk: [] for pk in sections}
     for section_id, article_id in picks:
         if article_id in by_id:
@@ -55,15 +57,18 @@ def home(request):
     items = [(a, card(big=True, level=2, lazy=False, show_section=True)) for a in latest[:1]]
     items += [(a, card(compact=True, show_section=True)) for a in latest[1:]]
     items += [(a, card()) for _, stories in blocks for a in stories]
-    # One round trip for every card on the page, then dealt back out in order.
-    rendered = iter(rendering.cards(items))
+    # Every card on the page at once, then dealt back out in order (None: a story gone since).
+    rendered = iter(rendering.cards(items, in_place=True))
+    lead = next(rendered, None)
+    top = [next(rendered) for _ in latest[1:]]
+    groups = [(section, [next(rendered) for _ in stories]) for section, stories in blocks]
     return render(
         request,
         "articles/home.html",
         {
-            "lead": next(rendered, None),
-            "latest": [next(rendered) for _ in latest[1:]],
-            "section_blocks": [(section, [next(rendered) for _ in stories]) for section, stories in blocks],
+            "lead": lead,
+            "latest": [card for card in top if card],
+            "section_blocks": [(s, shown) for s, group in groups if (shown := [*filter(None, group)])],
             "json_ld_data": home_json_ld(site_context()),
         },
     )

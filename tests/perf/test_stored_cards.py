@@ -9,7 +9,7 @@ import pytest
 from articles.markup import store as markup
 from articles.markup.models import StoredCard
 from articles.models import Article
-from articles.public import cards
+from articles.public import cards, render
 from tests.perf.test_cards import OPTIONS
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +119,24 @@ def test_a_card_kept_under_an_old_generation_is_not_used(client, stories):
     markup.bump()
     html = page(client, "/world/")
     assert "STALE" not in html and html.count('class="card-headline"') == len(stories)
+
+
+def test_the_home_page_reads_stored_cards(client, stories, django_assert_max_num_queries):
+    fresh = page(client, "/")
+    # The front's chosen and newest stories, its sections, their newest, then every card row at once.
+    with django_assert_max_num_queries(5):
+        assert page(client, "/") == fresh
+    assert fresh.count('class="card-headline"') == len(stories)
+
+
+def test_a_story_gone_before_its_card_is_read_leaves_no_gap(client, stories, monkeypatch):
+    gone = stories[1]
+    real = render._load_cards
+    # Unpublished between the page's ids and the read of its card's rows.
+    monkeypatch.setattr(
+        render, "_load_cards", lambda ids: {pk: s for pk, s in real(ids).items() if pk != gone.pk}
+    )
+    for path in ("/", "/world/"):
+        html = page(client, path)
+        assert f">{gone.headline.split('{')[0]}" not in html
+        assert html.count('class="card-headline"') == len(stories) - 1

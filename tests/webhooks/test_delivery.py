@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article, WebhookDelivery
+from articles.public.feeds import article_guid
 from articles.publishing import editing, workflow
 from tests.background import Answer, run_ready_tasks
 from tests.webhooks.conftest import SECRET
@@ -38,7 +39,7 @@ def verify(seen) -> dict:
     return json.loads(seen.body)
 
 
-def test_publishing_delivers_a_signed_ninjs_story(db_tasks, subscription, receiver, draft, editor):
+def test_publishing_delivers_a_signed_ninjs_story(client, db_tasks, subscription, receiver, draft, editor):
     committed(workflow.publish, article=draft, user=editor)
     run_ready_tasks()  # the delivery, and the reporter's email (a task too)
     [seen] = receiver.seen
@@ -49,8 +50,10 @@ def test_publishing_delivers_a_signed_ninjs_story(db_tasks, subscription, receiv
     assert seen.headers["X-Newsroom-Event"] == "published" == body["event"]
     assert int(seen.headers["X-Newsroom-Timestamp"]) > 0
     story = body["story"]
-    assert story["uri"] == f"urn:newsroom:story:{draft.pk}"
-    assert story["headlines"] == [{"role": "main", "value": "Dam plan approved"}]
+    # The read API's item for the story (one serializer, one uri: its feed GUID), valid ninjs 2.2.
+    assert story == client.get(f"/api/v1/stories/{draft.pk}/").json()
+    assert story["uri"] == article_guid(draft.pk) and story["standard"]["version"] == "2.2"
+    assert [h["value"] for h in story["headlines"] if h["role"] == "main"] == ["Dam plan approved"]
     assert story["bodies"][0]["contenttype"] == "text/html" and story["pubstatus"] == "usable"
     assert (delivery.state, delivery.attempts, delivery.last_status) == (State.DELIVERED, 1, 200)
 
@@ -150,7 +153,7 @@ def test_a_scheduled_story_is_announced_when_it_goes_live_and_not_if_unpublished
         mp.setattr(timezone, "now", lambda: at + timedelta(seconds=1))
         run_ready_tasks(advance_to=at)
     sent = [json.loads(seen.body)["story"]["uri"] for seen in receiver.seen]
-    assert sent == [f"urn:newsroom:story:{draft.pk}"]
+    assert sent == [article_guid(draft.pk)]
     assert WebhookDelivery.objects.get(article=other).state == State.CANCELLED
 
 
