@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.templatetags.static import static
 
 from articles.models import Article
@@ -65,6 +65,12 @@ def _cursor(write: bool):
     return connections[alias].cursor()
 
 
+def _keeping_cursor():
+    """The primary's cursor, not through the router: keeping rendered markup is the site's own write, not
+    the reader's, so it must not pin the reader to the primary (a cookie no cached page can carry)."""
+    return connections[DEFAULT_DB_ALIAS].cursor()
+
+
 def keep(article_id: int, updated_at, generation: int | None, parts: dict) -> None:
     """Keep the parts rendered from the story as of `updated_at` and the shared `generation` (both read
     before the rows it was rendered from): kept only while the story is still at that time."""
@@ -79,7 +85,7 @@ def keep(article_id: int, updated_at, generation: int | None, parts: dict) -> No
     """
     payload = json.dumps(parts, cls=DjangoJSONEncoder)
     try:
-        with _cursor(write=True) as cursor:
+        with _keeping_cursor() as cursor:
             cursor.execute(sql, [payload, generation, version(), article_id, updated_at])
     except Exception:  # noqa: BLE001 - the page is rendered; the next reader renders it again
         log.exception("could not keep the markup of story %s", article_id)
@@ -111,7 +117,7 @@ def keep_cards(generation: int | None, cards: list[tuple[int, object, dict]]) ->
     """
     ids, times, payloads = zip(*((pk, at, json.dumps(card)) for pk, at, card in cards), strict=True)
     try:
-        with _cursor(write=True) as cursor:
+        with _keeping_cursor() as cursor:
             cursor.execute(sql, [generation, version(), list(ids), list(times), list(payloads)])
     except Exception:  # noqa: BLE001 - the page is rendered; the next reader renders the cards again
         log.exception("could not keep the cards of stories %s", ids)

@@ -234,6 +234,20 @@ def test_a_note_counts_as_a_change_for_updated_since(client, make_article, edito
     assert datetime.fromisoformat(item["versioncreated"]) == note.created_at.replace(microsecond=0)
 
 
+def test_a_reworded_note_counts_as_a_change_for_updated_since(client, make_article, editor, commit):
+    story = make_article(headline="Corrected twice")
+    note = commit(editing.add_note, article=story, user=editor, text="The bridge is 40 m long.")
+    Article.objects.update(updated_at=timezone.now() - timedelta(days=2))
+    Article.objects.update(revised_at=timezone.now() - timedelta(days=2))
+    since = (timezone.now() - timedelta(hours=1)).isoformat()
+    assert headlines(get_page(client, updated_since=since)) == []
+    # Rewording a note changes what readers see (its text), so the story's modified time moves with it.
+    commit(editing.edit_note, note=note, user=editor, text="The bridge is 45 m long.")
+    assert headlines(get_page(client, updated_since=since)) == ["Corrected twice"]
+    item = client.get(f"{LIST}{story.pk}/").json()
+    assert "The bridge is 45 m long." in str(item["associations"])
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [

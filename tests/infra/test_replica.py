@@ -149,6 +149,17 @@ def test_a_lagging_replica_never_renders_the_old_page_into_the_new_cache_generat
     assert fresh["headline"] in first[1] and fresh["headline"] in second[1]
 
 
+def test_keeping_rendered_markup_does_not_pin_the_reader(cluster, story):
+    # A story nobody has read, on pages nobody has read: rendering them keeps their markup and cards on the
+    # primary, which is the site's write, not the reader's.
+    cluster.primary.sql("DELETE FROM articles_storedmarkup; DELETE FROM articles_storedcard")
+    cluster.catch_up()
+    for path in (story["url"], "/news/", "/"):
+        status, _, headers = cluster.app.get(path)
+        assert status == 200 and "read_primary" not in headers.get("Set-Cookie", ""), path
+    assert cluster.primary.sql("SELECT count(*) FROM articles_storedcard") > 0
+
+
 def test_a_replica_that_is_down_is_skipped(cluster, story):
     cluster.replica.stop()
     try:
