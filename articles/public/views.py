@@ -59,7 +59,7 @@ def home(request):
     items += [(a, card()) for _, stories in blocks for a in stories]
     # Every card on the page at once, then dealt back out in order (None: a story gone since).
     rendered = iter(rendering.cards(items, in_place=True))
-    lead = next(rendered, None)
+    lead = next(rendered) if latest else None
     top = [next(rendered) for _ in latest[1:]]
     groups = [(section, [next(rendered) for _ in stories]) for section, stories in blocks]
     return render(

@@ -140,3 +140,14 @@ def test_a_story_gone_before_its_card_is_read_leaves_no_gap(client, stories, mon
         html = page(client, path)
         assert f">{gone.headline.split('{')[0]}" not in html
         assert html.count('class="card-headline"') == len(stories) - 1
+
+
+def test_with_every_card_gone_the_home_page_still_answers(client, stories, monkeypatch):
+    real = render._load_cards
+    on_top = {story.pk for story in stories}
+    # Every story on the page is gone between the ids and the cards' rows: the page is still whole.
+    monkeypatch.setattr(
+        render, "_load_cards", lambda ids: {pk: s for pk, s in real(ids).items() if pk not in on_top}
+    )
+    html = page(client, "/")
+    assert 'class="card card-lead"' not in html and 'class="card-headline"' not in html
