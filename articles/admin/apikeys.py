@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
 from articles.api import keys
-from articles.api.models import ApiKey
+from articles.models import ApiKey
 
 from .common import short_datetime
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from articles.frontpage import selectors, services
-from articles.frontpage.models import HOME_STORIES
 from articles.models import BreakingBanner, FrontLayout, FrontSection, FrontStory
+from articles.models.frontpage import HOME_STORIES
 from articles.publishing import policy
 
 from .common import short_datetime

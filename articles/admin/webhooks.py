@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from articles import outbound
 from articles.models import WebhookDelivery, WebhookSubscription
-from articles.webhooks.models import Event
+from articles.models.webhooks import Event
 
 from .common import short_datetime
 

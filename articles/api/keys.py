@@ -13,9 +13,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from articles.models import ApiKey
 from articles.publishing.policy import can_manage_api_keys, require
-
-from .models import ApiKey
 
 KEY_PREFIX = "nrk_"
 # How stale "last used" may be: one write a minute per key rather than one per request.

@@ -12,7 +12,6 @@ from articles.blocks.render import resolve_read_more
 from articles.caching import fragments, keys
 from articles.caching.site import SITE_CONTEXT_KEY, site_context
 from articles.frontpage import selectors as fronts
-from articles.frontpage.models import HOME_STORIES, SECTION_STORIES
 from articles.live.views import live_part
 from articles.markup import store as markup
 from articles.models import (
@@ -23,6 +22,7 @@ from articles.models import (
     SlugRedirect,
     published_sql,
 )
+from articles.models.frontpage import HOME_STORIES, SECTION_STORIES
 from articles.publishing import pending, policy
 from articles.publishing import preview as previews
 

@@ -8,7 +8,7 @@ import json
 from django.utils import timezone
 
 from articles.models import WebhookDelivery, WebhookSubscription
-from articles.webhooks.models import Event
+from articles.models.webhooks import Event
 from articles.worker.retry import enqueue_with_transaction
 
 from . import payload

@@ -8,8 +8,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from articles.api import keys
-from articles.api.models import ApiKey
 from articles.caching import store
+from articles.models import ApiKey
 from tests.helpers import DEAD_REDIS
 
 pytestmark = pytest.mark.django_db

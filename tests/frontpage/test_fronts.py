@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.frontpage.models import HOME_STORIES, SECTION_STORIES
 from articles.models import Article
+from articles.models.frontpage import HOME_STORIES, SECTION_STORIES
 from articles.publishing import workflow
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ and the banner costs none once the site context is kept."""
 
 import pytest
 
-from articles.frontpage.models import HOME_STORIES, SECTION_STORIES
+from articles.models.frontpage import HOME_STORIES, SECTION_STORIES
 
 pytestmark = pytest.mark.django_db
 

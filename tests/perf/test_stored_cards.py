@@ -7,8 +7,7 @@ import re
 import pytest
 
 from articles.markup import store as markup
-from articles.markup.models import StoredCard
-from articles.models import Article
+from articles.models import Article, StoredCard
 from articles.public import cards, render
 from tests.perf.test_cards import OPTIONS
 

@@ -6,8 +6,7 @@ import re
 import pytest
 
 from articles.markup import store as markup
-from articles.markup.models import StoredMarkup
-from articles.models import ArticleAuthor, Correction, SiteSettings
+from articles.models import ArticleAuthor, Correction, SiteSettings, StoredMarkup
 from articles.publishing import preview
 
 pytestmark = pytest.mark.django_db

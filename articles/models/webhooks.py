@@ -1,4 +1,4 @@
-"""Webhook subscriptions and their deliveries (imported at the end of articles/models.py)."""
+"""Webhook subscriptions and their deliveries."""
 
 import uuid
 

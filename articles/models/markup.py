@@ -1,3 +1,5 @@
+"""A story's markup and card, rendered once and kept beside it while they stay valid."""
+
 from django.db import models
 
 

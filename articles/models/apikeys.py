@@ -1,3 +1,5 @@
+"""The read API's partner keys."""
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse

@@ -1,8 +1,5 @@
-"""Front layouts and the breaking news banner.
-
-Imported at the end of articles/models.py so the app label stays `articles`; relations to the content
-model are strings, and nothing here imports articles.models (it imports this).
-"""
+"""Front layouts and the breaking news banner. Relations to the story are strings: the story's modules
+never import this one, nor this one them."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

@@ -1,4 +1,4 @@
-"""Agency feeds and the items they bring (imported at the end of articles/models.py: app label articles)."""
+"""Agency feeds and the items they bring into the desk's incoming-wire queue."""
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
