@@ -58,8 +58,9 @@ def one_upload(data: bytes) -> tuple[float, int]:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import transaction
 
+    from articles.images import renditions, storage
     from articles.models import Photo
-    from articles.photos import renditions, services, storage
+    from articles.photos import services
 
     photo = Photo(image=SimpleUploadedFile("wire.jpg", data, "image/jpeg"), alt_text="Benchmark")
     with transaction.atomic():
@@ -79,7 +80,7 @@ def store_only(count: int, size: int, workers: int) -> float:
 
     from django.core.files.base import ContentFile
 
-    from articles.photos import storage
+    from articles.images import storage
 
     files, payload = storage.renditions(), os.urandom(size)
     names = [f"renditions/bench/{i}.jpg" for i in range(count)]

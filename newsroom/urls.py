@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from articles.api.views import api
-from articles.photos import serve
+from articles.public import media as serve
 from newsroom.accounts import twofactor
 
 admin.site.site_header = "Newsroom"
@@ -25,7 +25,7 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    # Only renditions are public, and immutable; originals only to staff (articles/photos/serve.py).
+    # Only renditions are public, and immutable; originals only to staff (articles/public/media.py).
     urlpatterns[:0] = [
         path("media/renditions/<path:path>", serve.rendition),
         path("media/<path:path>", serve.original),

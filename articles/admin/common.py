@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from articles.photos import renditions
+from articles.images import renditions
 from articles.sanitize import strip_control
 
 

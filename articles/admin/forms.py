@@ -6,8 +6,9 @@ from django.urls import reverse_lazy
 from taggit.models import Tag
 
 from articles.blocks import forms as blocks
+from articles.images import metadata, validation
 from articles.models import Article, Photo, Source
-from articles.photos import metadata, services, validation
+from articles.photos import services
 from articles.publishing import editing, workflow
 from articles.sanitize import strip_control
 

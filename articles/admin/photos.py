@@ -6,10 +6,11 @@ from django.http import HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from articles.images import validation
 from articles.models import (
     Photo,
 )
-from articles.photos import services, validation
+from articles.photos import services
 from articles.photos.services import photo_uses
 from articles.publishing import policy
 

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import reverse
 
-from articles.photos import renditions
+from articles.images import renditions
 from articles.public.feeds import GUID_YEAR, article_guid
 from articles.sanitize import sanitize_html
 
@@ -88,7 +88,7 @@ def _body(html: str) -> dict:
     }
 
 
-# Rendition URLs are a function of the photo's file, focal point and size (photos/renditions.py): a page
+# Rendition URLs are a function of the photo's file, focal point and size (images/renditions.py): a page
 # of stories shows the same pictures again and again, and building ~30 URLs through the storage costs
 # more than the rest of a picture. Bounded; emptied when full.
 _RENDITIONS: dict[tuple, list[dict]] = {}

@@ -15,8 +15,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.caching import keys
+from articles.images import renditions
 from articles.models import Article, Photo
-from articles.photos import renditions
 
 from . import tree
 from .embeds import embed_in, placeholder

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.photos.renditions import srcset
+from articles.images.renditions import srcset
 
 from .people import Source
 

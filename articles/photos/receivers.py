@@ -3,9 +3,8 @@
 from django.db import transaction
 from django.db.models.signals import post_delete
 
+from articles.images.renditions import delete_photo_files
 from articles.models import Photo
-
-from .renditions import delete_photo_files
 
 
 def remove_photo_files(sender, instance, **kwargs):

@@ -8,11 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from PIL import Image
 
+from articles.images import renditions
+from articles.images.renditions import SIDEWAYS
 from articles.models import Article, GalleryItem, Photo
 from articles.publishing import policy
-
-from . import renditions
-from .renditions import SIDEWAYS
 
 
 def upload_name(name: str) -> str:

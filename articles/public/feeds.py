@@ -20,8 +20,8 @@ from taggit.models import Tag
 from articles.blocks.render import feed_bodies
 from articles.caching import keys
 from articles.caching.site import site_context
+from articles.images import renditions, storage
 from articles.models import Article, ArticleAuthor, Author, Correction, Section
-from articles.photos import renditions, storage
 from articles.sanitize import strip_control
 
 FEED_SIZE = 30

@@ -3,7 +3,7 @@
 from django.templatetags.static import static
 from django.urls import reverse
 
-from articles.photos import renditions, storage
+from articles.images import renditions, storage
 
 
 def _abs(path: str) -> str:

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.html import _json_script_escapes, conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles.photos import renditions, storage
+from articles.images import renditions, storage
 from articles.sanitize import strip_control
 
 register = template.Library()

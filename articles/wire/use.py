@@ -17,9 +17,10 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from articles import outbound
+from articles.images import renditions
+from articles.images.validation import stored_name, validate_image_file
 from articles.models import Article, Photo, SlugRedirect, WireItem
-from articles.photos import renditions, services
-from articles.photos.validation import stored_name, validate_image_file
+from articles.photos import services
 from articles.publishing import editing, policy
 
 logger = logging.getLogger(__name__)

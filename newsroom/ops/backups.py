@@ -6,7 +6,7 @@ A backup is one uncompressed tar file (its parts are compressed already):
     database.dump    pg_dump --format=custom, taken in the same snapshot as the row counts
     media.tar.gz     every photo file: originals, and renditions under renditions/
 
-Media is read and written through the two photo storages (articles/photos/storage.py), so the same
+Media is read and written through the two photo storages (articles/images/storage.py), so the same
 archive moves between a local folder and object storage in either direction. Restoring checks the archive
 against its manifest before touching anything, replaces the database in one transaction (pg_restore
 --clean --single-transaction), writes every file of the backup and removes the files it does not have,
@@ -29,7 +29,7 @@ import django
 from django.core.files import File
 from django.db import connection, connections, transaction
 
-from articles.photos import storage
+from articles.images import storage
 
 FORMAT = 1
 MANIFEST, DUMP, MEDIA = "manifest.json", "database.dump", "media.tar.gz"

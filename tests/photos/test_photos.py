@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, features
 
+from articles.images import renditions
 from articles.models import GalleryItem, Photo
-from articles.photos import renditions, services
+from articles.photos import services
 from articles.publishing import workflow
 from tests.helpers import image_bytes, media_files, upload, with_iptc
 from tests.helpers import photo_edit_post as edit_post

@@ -14,8 +14,9 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from taggit.models import TaggedItem
 
+from articles.images import renditions
 from articles.models import Article, ArticleAuthor, ArticleSource, Photo, Revision, Transition
-from articles.photos import renditions, services
+from articles.photos import services
 from tests.helpers import image_bytes, upload
 from tests.htmlscan import form_fields
 

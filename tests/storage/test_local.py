@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from articles.photos import renditions, storage
+from articles.images import renditions, storage
 from newsroom.settings.base import media_storages
 from tests.helpers import image_bytes, media_files, upload
 
@@ -94,7 +94,7 @@ def test_no_code_reads_the_media_folder_directly():
         if reads.search(line)
     ]
     # The one exception: Django serving renditions from a local folder asks that storage for its folder.
-    assert [o for o in offenders if not o.startswith("articles/photos/serve.py")] == []
+    assert [o for o in offenders if not o.startswith("articles/public/media.py")] == []
     assert len(offenders) == 1
 
 

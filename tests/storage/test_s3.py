@@ -14,8 +14,9 @@ from botocore.exceptions import ClientError
 from django.core.management import call_command
 from django.urls import reverse
 
+from articles.images import renditions, storage
 from articles.models import Article, Photo
-from articles.photos import renditions, services, storage
+from articles.photos import services
 from tests.helpers import image_bytes, photo_edit_post, photo_post, upload
 from tests.htmlscan import elements
 

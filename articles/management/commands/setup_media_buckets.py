@@ -3,7 +3,7 @@ import json
 from botocore.exceptions import ClientError
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.photos import storage
+from articles.images import storage
 
 
 class Command(BaseCommand):

@@ -21,8 +21,8 @@ from django.db import connection, transaction
 from taggit.models import Tag, TaggedItem
 
 from articles import search
+from articles.images import renditions, storage
 from articles.models import Article, ArticleAuthor, ArticleSource, Author, Correction, Photo, Section, Source
-from articles.photos import renditions, storage
 from newsroom.ops.management.commands.load_demo import make_demo_image
 
 # Bump when the archive's shape changes: a database seeded by an older version is seeded again.

@@ -12,7 +12,7 @@ from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404
 from django.views.static import serve
 
-from . import storage
+from articles.images import storage
 
 
 def rendition(request, path):
