@@ -2,7 +2,7 @@
 
 The views write their JSON themselves (the models are not run on each response); tests/api check every
 response against these models, so the documentation cannot drift from what is sent. The ninjs models
-cover the subset of ninjs 2.2 the API uses, with IPTC's names and meanings (articles/api/ninjs.py).
+cover the subset of ninjs 2.2 the API uses, with IPTC's names and meanings (articles/ninjs.py).
 """
 
 from datetime import datetime

@@ -18,10 +18,10 @@ from ninja.errors import ValidationError
 from pydantic import BaseModel, Field
 
 from articles.caching import keys
+from articles.ninjs import absolute, story_to_ninjs
 
 from . import schemas, stories
 from .docs import DocumentedAPI, LocalSwagger
-from .ninjs import absolute, story_to_ninjs
 
 api = DocumentedAPI(
     title="Newsroom read API",

@@ -20,6 +20,7 @@ from taggit.models import Tag
 from articles.blocks.render import feed_bodies
 from articles.caching import keys
 from articles.caching.site import site_context
+from articles.guids import GUID_YEAR, article_guid
 from articles.images import renditions, storage
 from articles.models import Article, ArticleAuthor, Author, Correction, Section
 from articles.sanitize import strip_control
@@ -31,16 +32,11 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 LOGO = {"path": "img/logo.png", "width": 600, "height": 60}
 ICON = "img/favicon.svg"
 FIGURE = '<figure><img src="{}" alt="{}" width="{}" height="{}"><figcaption>{}</figcaption></figure>'
+
+
 # The tag: URI's date must stay fixed forever; it is the year these GUIDs were first minted.
-GUID_YEAR = 2026
-
-
 def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
-
-
-def article_guid(article_id: int) -> str:
-    return f"tag:{urlsplit(settings.SITE_URL).hostname},{GUID_YEAR}:article:{article_id}"
 
 
 def _add_media(handler, item):

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from articles import story_query
 from articles.blocks.render import render_body
 from articles.caching import fragments, keys
 from articles.caching.site import site_context
@@ -18,7 +19,6 @@ from articles.publishing.editing import set_snapshot_fields
 from articles.publishing.pending import PENDING_FIELDS
 from articles.templatetags.newsroom import json_ld_payload
 
-from . import story_query
 from .cards import card as card_markup
 from .cards import fill as card_fill
 from .cards import template as card_template

@@ -1,8 +1,7 @@
 from django.urls import include, path
 
-from articles.live import views as live_views
-
 from . import feeds, sitemaps, views
+from . import live as live_views
 
 app_name = "articles"
 

@@ -7,12 +7,11 @@ from django.utils.text import Truncator
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles import search
+from articles import search, story_query
 from articles.blocks.render import resolve_read_more
 from articles.caching import fragments, keys
 from articles.caching.site import SITE_CONTEXT_KEY, site_context
 from articles.frontpage import selectors as fronts
-from articles.live.views import live_part
 from articles.markup import store as markup
 from articles.models import (
     Article,
@@ -26,9 +25,10 @@ from articles.models.frontpage import HOME_STORIES, SECTION_STORIES
 from articles.publishing import pending, policy
 from articles.publishing import preview as previews
 
-from . import listing, story_query
+from . import listing
 from . import render as rendering
 from .listing import Listing
+from .live import live_part
 from .pagination import CardPaginator
 from .related import related as related_stories
 from .route import route_of, section_by_slug

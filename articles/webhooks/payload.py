@@ -1,10 +1,10 @@
 """The JSON a webhook posts: an envelope with the story as the read API gives it (IPTC ninjs 2.2,
-api/ninjs.py), so a partner sees one item, with one `uri`, whether it was pushed or fetched."""
+articles/ninjs.py), so a partner sees one item, with one `uri`, whether it was pushed or fetched."""
 
-from articles.api.ninjs import story_to_ninjs
+from articles import story_query
+from articles.guids import article_guid
 from articles.models import Article
-from articles.public import story_query
-from articles.public.feeds import article_guid
+from articles.ninjs import story_to_ninjs
 
 
 def _time(value) -> str | None:

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from articles.api import schemas
-from articles.api.ninjs import story_to_ninjs
 from articles.models import Article
+from articles.ninjs import story_to_ninjs
 from articles.publishing import editing
 
 pytestmark = pytest.mark.django_db

@@ -1,11 +1,12 @@
-"""A story and its relations in one query (articles/public/story_query.py): the page it renders is the
+"""A story and its relations in one query (articles/story_query.py): the page it renders is the
 page detail_queryset() and its five prefetches render."""
 
 import pytest
 
+from articles import story_query
 from articles.caching.site import site_context
 from articles.models import Article, Correction, GalleryItem, Section
-from articles.public import render, story_query
+from articles.public import render
 
 pytestmark = pytest.mark.django_db
 

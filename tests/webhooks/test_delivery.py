@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from articles.guids import article_guid
 from articles.models import Article, WebhookDelivery
-from articles.public.feeds import article_guid
 from articles.publishing import editing, workflow
 from tests.background import Answer, run_ready_tasks
 from tests.webhooks.conftest import SECRET

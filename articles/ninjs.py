@@ -27,8 +27,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import reverse
 
+from articles.guids import GUID_YEAR, article_guid
 from articles.images import renditions
-from articles.public.feeds import GUID_YEAR, article_guid
 from articles.sanitize import sanitize_html
 
 NINJS_VERSION = "2.2"
@@ -49,7 +49,7 @@ def absolute(path: str) -> str:
 
 
 def photo_uri(pk: int) -> str:
-    """A picture's tag: URI, minted like the stories' GUIDs (public/feeds.py)."""
+    """A picture's tag: URI, minted like the stories' GUIDs (guids.py)."""
     return f"tag:{urlsplit(settings.SITE_URL).hostname},{GUID_YEAR}:photo:{pk}"
 
 

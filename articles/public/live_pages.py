@@ -16,11 +16,11 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from articles.live.embeds import render_embed
 from articles.models import LiveCoverage, LiveEntry, published_q
-from articles.public.structured import _abs
 from articles.templatetags.newsroom import json_ld_payload
 
-from .embeds import render_embed
+from .structured import _abs
 
 PAGE_SIZE = 50
 # Past this many changes since a reader's count, the page is reloaded rather than patched.

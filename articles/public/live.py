@@ -6,7 +6,7 @@ from django.utils.cache import patch_cache_control
 
 from articles.caching import keys
 
-from . import pages as live_pages
+from . import live_pages
 
 
 def live_part(request, row: dict, parts: dict, *, is_preview: bool) -> dict | None:
@@ -27,7 +27,7 @@ def live_part(request, row: dict, parts: dict, *, is_preview: bool) -> dict | No
 
 
 def live_entries(request, article_id):
-    """What changed on a live story's newest page since ?after=<count> (articles/live/pages.py), for
+    """What changed on a live story's newest page since ?after=<count> (public/live_pages.py), for
     live.js; identical answers get the same ETag, so a reader's poll with nothing new is a 304."""
     after = request.GET.get("after", "")
     if not after.isascii() or not after.isdigit() or len(after) > 18:
