@@ -9,8 +9,10 @@ class ArticlesConfig(AppConfig):
         from . import search_index, tag_slugs, textfields
         from .caching import invalidation
         from .photos import receivers
+        from .public import render
 
         invalidation.connect()
+        render.connect()
         search_index.connect()
         receivers.connect()
         tag_slugs.connect()

@@ -13,15 +13,15 @@ import time
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
-from articles.frontpage.selectors import next_change
 from articles.models import Article
+from articles.models.frontpage import next_change
 
 SHORT_STATUSES = frozenset({301, 302, 307, 308, 404, 410})
 
 
 def next_scheduled_timestamp() -> float | None:
     """The next time pages change by themselves: a scheduled story goes live (one index probe), a front
-    layout takes over or the breaking banner expires (frontpage/selectors.py); or None."""
+    layout takes over or the breaking banner expires (models/frontpage.py); or None."""
     at = Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
     at = min((when for when in (at, next_change()) if when is not None), default=None)
     return at.timestamp() if at else None

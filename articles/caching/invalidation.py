@@ -19,7 +19,8 @@ One transaction's changes are gathered and resolved together after its commit: o
 the page cache's versions, one purge (one per savepoint level that made changes, at worst).
 
 A story's markup stored with it (articles/markup/) follows `shared` and `story` too; a save of the story
-itself moves its updated_at, which the stored markup is compared with.
+itself moves its updated_at, which the stored markup is compared with. Rendering it again ahead of readers
+is the public side's (public/render.py connects that after this table, so it runs after these).
 """
 
 import functools
@@ -52,7 +53,6 @@ from articles.models import (
     Source,
     TrashedArticle,
 )
-from articles.public.render import prerender
 from articles.search import article_content_type_id
 
 from . import fragments, keys, pagecache, purge, resolve, store, walgate
@@ -255,10 +255,6 @@ def changed(sender, instance, signal, created=False, **kwargs):
         on_commit(functools.partial(fragments.forget_story, _story_id(instance)))
         markup.forget(_story_id(instance))
         on_commit(functools.partial(markup.forget, _story_id(instance)))
-    if isinstance(instance, Article) and signal is post_save:
-        # The admin saves a story with its inlines in one transaction: its markup is rendered once,
-        # from what was committed, before its first readers arrive together.
-        on_commit(functools.partial(prerender, instance.pk))
 
 
 def connect() -> None:

@@ -6,7 +6,7 @@ slots are read through Article.objects.published() every time, so nothing has to
 """
 
 from django.db import connections, router
-from django.db.models import F, Min, OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from articles.models import Article, BreakingBanner, FrontLayout, FrontSection, Section
@@ -74,12 +74,3 @@ def home_sections(*, at=None) -> list[Section]:
 
 def showing_banner(at=None) -> BreakingBanner | None:
     return BreakingBanner.objects.showing(at).first()
-
-
-def next_change(now=None):
-    """The next time a front changes by itself (a scheduled layout takes over, the banner expires), or
-    None: the page cache supersedes its pages then (caching/pagecache.py)."""
-    now = now or timezone.now()
-    layout = FrontLayout.objects.filter(live_from__gt=now).aggregate(at=Min("live_from"))["at"]
-    banner = BreakingBanner.objects.showing(now).aggregate(at=Min("expires_at"))["at"]
-    return min((at for at in (layout, banner) if at is not None), default=None)

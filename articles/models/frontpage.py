@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -200,3 +200,12 @@ class BreakingBanner(models.Model):
         if self.expires_at and self.expires_at <= timezone.now():
             return "Expired"
         return "Showing"
+
+
+def next_change(now=None):
+    """The next time a front changes by itself (a scheduled layout takes over, the banner expires), or
+    None: the page cache supersedes its pages then (caching/edge.py, caching/pagecache.py)."""
+    now = now or timezone.now()
+    layout = FrontLayout.objects.filter(live_from__gt=now).aggregate(at=Min("live_from"))["at"]
+    banner = BreakingBanner.objects.showing(now).aggregate(at=Min("expires_at"))["at"]
+    return min((at for at in (layout, banner) if at is not None), default=None)

@@ -1,9 +1,12 @@
 """Rendering a story's own markup and its cards, kept as fragments (caching/fragments.py) where possible."""
 
+import functools
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Prefetch
+from django.db.models.signals import post_save
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -14,7 +17,17 @@ from articles.blocks.render import render_body
 from articles.caching import fragments, keys
 from articles.caching.site import site_context
 from articles.markup import store as markup
-from articles.models import Article, ArticleAuthor, ArticleSource, Author, GalleryItem, Photo, Section, Source
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticleSource,
+    Author,
+    GalleryItem,
+    Photo,
+    Section,
+    Source,
+    TrashedArticle,
+)
 from articles.publishing.editing import set_snapshot_fields
 from articles.publishing.pending import PENDING_FIELDS
 from articles.templatetags.newsroom import json_ld_payload
@@ -26,6 +39,7 @@ from .listing import CardRow
 from .structured import article_json_ld
 
 log = logging.getLogger(__name__)
+STORY_MODELS = (Article, TrashedArticle)
 
 
 def detail_queryset():
@@ -127,6 +141,19 @@ def prerender(article_id: int) -> None:
         fragments.keep(shared, {fragments.story_key(article.pk): (fragments.stamp(article), parts)})
     except Exception:  # noqa: BLE001 - the save is committed; the first reader renders it instead
         log.exception("could not pre-render story %s", article_id)
+
+
+def _saved(sender, instance, **kwargs):
+    # The admin saves a story with its inlines in one transaction: its markup is rendered once, from what
+    # was committed, before its first readers arrive together.
+    transaction.on_commit(functools.partial(prerender, instance.pk))
+
+
+def connect() -> None:
+    """Called from apps.ready() after caching.invalidation.connect(): a save's supersessions are queued
+    first, so what is rendered here is never superseded by the same commit."""
+    for model in STORY_MODELS:
+        post_save.connect(_saved, sender=model, dispatch_uid=f"prerender-{model._meta.label}")
 
 
 def card_options(*, big=False, compact=False, lazy=True, show_section=False, level=3) -> dict:

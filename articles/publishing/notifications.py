@@ -14,14 +14,12 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, mailers
-from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
 from articles.worker.retry import enqueue_with_transaction, retried
-from newsroom.accounts.models import NotificationSettings
 
 logger = logging.getLogger(__name__)
 _muted = ContextVar("notifications_muted", default=False)
@@ -38,13 +36,6 @@ def send_email(*, subject: str, body: str, to: str, attempt: int = 1) -> None:
     except Exception:
         logger.exception("Could not send “%s” (attempt %d)", subject, attempt)
         raise
-
-
-@transaction.atomic
-def set_email(*, user, on: bool) -> NotificationSettings:
-    """Turn `user`'s notification emails on or off."""
-    row, _ = NotificationSettings.objects.update_or_create(user=user, defaults={"email": on})
-    return row
 
 
 def _reachable(users):

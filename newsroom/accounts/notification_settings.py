@@ -10,8 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from articles.publishing import notifications
-
+from . import services
 from .models import NotificationSettings
 
 
@@ -52,7 +51,7 @@ class NotificationSettingsAdmin(admin.ModelAdmin):
         form = NotificationSettingsForm(request.POST if request.method == "POST" else None, instance=row)
         if form.is_valid():
             on = form.cleaned_data["email"]
-            notifications.set_email(user=user, on=on)
+            services.set_email(user=user, on=on)
             self.message_user(request, f"Email notifications are {'on' if on else 'off'}.", messages.SUCCESS)
             return redirect(request.path)
         context = {

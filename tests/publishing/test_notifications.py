@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.publishing import notifications, workflow
+from articles.publishing import workflow
+from newsroom.accounts import services as accounts
 from newsroom.accounts.models import NotificationSettings
 from newsroom.settings import base as base_settings
 from tests.helpers import filled_form
@@ -219,8 +220,8 @@ def settings_url():
 
 
 def test_setting_email_keeps_one_row_per_person(reporter):
-    notifications.set_email(user=reporter, on=False)
-    notifications.set_email(user=reporter, on=True)
+    accounts.set_email(user=reporter, on=False)
+    accounts.set_email(user=reporter, on=True)
     assert list(NotificationSettings.objects.values_list("user", "email")) == [(reporter.pk, True)]
 
 

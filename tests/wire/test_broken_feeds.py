@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from articles import outbound
+from articles import scheduler as schedule
 from articles.models import WireFeed, WireItem
 from articles.wire import polling
-from articles.worker import schedule
 from tests.background import Answer
 from tests.wire import feeds
 

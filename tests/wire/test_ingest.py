@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from articles import scheduler as schedule
 from articles.models import WireFeed, WireItem
 from articles.wire import polling
-from articles.worker import schedule
 from tests.background import Answer
 from tests.wire import feeds
 

@@ -16,8 +16,8 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from articles import scheduler as schedule
 from articles.models import Source
-from articles.worker import schedule
 from tests.worker import tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)

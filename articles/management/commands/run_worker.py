@@ -1,5 +1,5 @@
 """`python manage.py run_worker`: django-tasks-db's worker (db_worker, same options) plus the scheduler
-step (articles/worker/schedule.py) once at start and every WORKER_TICK_SECONDS after, in a thread.
+step (articles/scheduler.py) once at start and every WORKER_TICK_SECONDS after, in a thread.
 
 Run one per process you want working; they share the queue through PostgreSQL row locks. `--batch` runs
 the step once, then every task that is ready, and exits (cron-free one-shot runs, tests).
@@ -14,7 +14,7 @@ from django.db import close_old_connections, connection
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
-from articles.worker import schedule
+from articles import scheduler as schedule
 
 logger = logging.getLogger("articles.worker")
 
