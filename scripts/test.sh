@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 NEED_APT="chromium redis-server docker-compose varnish varnish-modules" NEED_VNU=1 source scripts/setup.sh
 ruff check .
 ruff format --check .
+lint-imports --no-cache
 DJANGO_SETTINGS_MODULE=newsroom.settings.production SECRET_KEY="check-deploy-$(date +%s)-not-a-real-key-but-long-enough-for-the-check" \
     ALLOWED_HOSTS=news.example.org python manage.py check --deploy --fail-level WARNING
 exec pytest "$@"
