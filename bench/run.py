@@ -22,7 +22,6 @@ from the page cache, and its row shows what a cache hit costs.
 import argparse
 import contextlib
 import json
-import math
 import os
 import re
 import shutil
@@ -34,41 +33,18 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+
+from bench.figures import FLOOR, WALK, Result, Target
+from bench.report import ordered, table, verdicts
+from bench.targets import archive, clear_cache, discover, staff_cookie
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 LUA = Path(__file__).with_name("wrk.lua")
 SERVER_LOG = ROOT / ".state" / "bench-gunicorn.log"
-FLOOR = "/__floor__/"
-WALK = "cold archive walk"
-
-
-@dataclass
-class Target:
-    name: str
-    path: str
-    cached: bool = True  # measured a second time, with the page cache on
-    staff: bool = False  # sent with a superuser's session cookie
-    note: str = ""
-
-
-@dataclass
-class Result:
-    name: str
-    path: str
-    mode: str
-    rps: float | None = None
-    ratio: float | None = None
-    p50_ms: float | None = None
-    p99_ms: float | None = None
-    errors: int | None = None
-    requests: int | None = None
-    kb: float | None = None
-    note: str = ""
 
 
 def env_int(name: str, default: int) -> int:
@@ -306,247 +282,6 @@ class Bench:
                 f"p99 {result.p99_ms:.1f} ms, {result.errors} errors",
                 flush=True,
             )
-
-
-# --- What to measure (needs Django) -----------------------------------------------------------------
-
-
-def discover() -> list[Target]:
-    """The issue's pages on the seeded archive: its biggest section, tag and byline, its newest story."""
-    from django.db.models import Count
-    from django.db.models.functions import Coalesce
-    from taggit.models import TaggedItem
-
-    from articles.models import Article, ArticleAuthor, Author, Section
-    from articles.public import views
-    from newsroom.ops.management.commands.seed_archive import ABSENT_WORD, COMMON_WORD, RARE_WORD
-
-    published = Article.objects.published()
-    article = published.select_related("section").filter(lead_photo__isnull=False).first()
-    section_sizes = (
-        published.values(top=Coalesce("section__parent_id", "section_id"))
-        .annotate(n=Count("id"))
-        .order_by("-n")
-    )
-    biggest = section_sizes[0]
-    section = Section.objects.get(pk=biggest["top"])
-    last_page = math.ceil(biggest["n"] / getattr(views, "PAGE_SIZE", 20))
-    deep = min(2000, last_page)
-    tag = TaggedItem.objects.values("tag__slug").annotate(n=Count("id")).order_by("-n")[0]
-    byline = ArticleAuthor.objects.values("author").annotate(n=Count("id")).order_by("-n")[0]
-    author = Author.objects.get(pk=byline["author"])
-    targets = [
-        Target("home", "/"),
-        Target("article page", article.get_absolute_url(), note="the newest story"),
-        Target(
-            "section page 1", section.get_absolute_url(), note=f"{section.name}: {biggest['n']:,} stories"
-        ),
-        Target(
-            f"section page {deep:,}", f"{section.get_absolute_url()}?page={deep}", note=f"of {last_page:,}"
-        ),
-        Target("tag page, biggest tag", f"/tag/{tag['tag__slug']}/", note=f"{tag['n']:,} stories"),
-        Target("author page, biggest byline", author.get_absolute_url(), note=f"{byline['n']:,} stories"),
-        Target("search: common word", f"/search/?q={COMMON_WORD}", note=f"“{COMMON_WORD}”"),
-        Target("search: rare word", f"/search/?q={RARE_WORD}", note=f"“{RARE_WORD}”, 12 stories"),
-        Target("search: no match", f"/search/?q={ABSENT_WORD}", note=f"“{ABSENT_WORD}”"),
-        Target("RSS feed", "/feeds/rss/"),
-        Target("sitemap index", "/sitemap.xml"),
-        Target("sitemap page", sitemap_page()),
-        Target("Google News sitemap", "/sitemap-news.xml"),
-        # The read API (articles/api/): ninjs JSON through the same page cache, rate limiter included.
-        Target("API story list", "/api/v1/stories/", note="ninjs, 20 stories"),
-        Target("API story detail", f"/api/v1/stories/{article.pk}/", note="ninjs, the newest story"),
-        Target("API story list, deep cursor", api_deep_page(published), note="40,000 stories in"),
-        Target("admin article list", "/admin/articles/article/", cached=False, staff=True),
-        Target(
-            "admin search",
-            "/admin/articles/article/?q=ceasefire",
-            cached=False,
-            staff=True,
-            note="“ceasefire”",
-        ),
-    ]
-    return targets
-
-
-def api_deep_page(published) -> str:
-    """The read API's story list after its 40,000th story: a keyset page should cost what page 1 does."""
-    from articles.api.stories import encode_cursor
-
-    row = published.order_by("-published_at", "-id").values_list("published_at", "id")[39_999:40_000].first()
-    return f"/api/v1/stories/?cursor={encode_cursor(*row)}" if row else "/api/v1/stories/"
-
-
-def sitemap_page() -> str:
-    """The first article page the sitemap index lists (or sitemap.xml itself when it is not an index)."""
-    from django.test import Client
-
-    response = Client().get("/sitemap.xml", headers={"host": "127.0.0.1"})
-    body = response.content.decode(errors="replace") if response.status_code == 200 else ""
-    locations = re.findall(r"<loc>([^<]+)</loc>", body)
-    if "<sitemapindex" not in body or not locations:
-        return "/sitemap.xml"
-    chosen = next((loc for loc in locations if "article" in loc), locations[0])
-    parts = urlsplit(chosen.replace("&amp;", "&"))
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def staff_cookie() -> str:
-    """A superuser's session, made directly in the session store (no login form, no password)."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-
-    user, created = get_user_model().objects.get_or_create(
-        username="bench-admin",
-        defaults={"is_staff": True, "is_superuser": True, "email": "bench@example.org"},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save()
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
-def clear_cache() -> None:
-    """Drop the benchmark's keys (and only those: the Redis may be shared) so each run starts cold."""
-    from django.conf import settings
-
-    location = settings.CACHES["default"].get("LOCATION")
-    prefix = settings.CACHES["default"].get("KEY_PREFIX")
-    if "redis" not in settings.CACHES["default"]["BACKEND"].lower() or not prefix:
-        return
-    import redis
-
-    client = redis.Redis.from_url(location if isinstance(location, str) else location[0])
-    for key in client.scan_iter(match=f"{prefix}:*", count=1000):
-        client.delete(key)
-
-
-def archive() -> dict:
-    from django.db import connection
-
-    from newsroom.ops.management.commands.seed_archive import MARKER_TABLE
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT version, articles, seconds, seeded_at FROM {MARKER_TABLE}")
-        version, articles, seconds, seeded_at = cursor.fetchone()
-    return {
-        "version": version,
-        "articles": articles,
-        "seed_seconds": seconds,
-        "seeded_at": seeded_at.isoformat(),
-    }
-
-
-# --- Report -----------------------------------------------------------------------------------------
-
-
-def fmt(value, spec, small_spec=None, small=0.0):
-    if value is None:
-        return "—"
-    return format(value, small_spec if small_spec and value < small else spec)
-
-
-def table(results: list[Result]) -> str:
-    head = ["page", "mode", "req/s", "× floor", "p50 ms", "p99 ms", "requests", "errors", "KB", "notes"]
-    rows = [
-        [r.name, r.mode, fmt(r.rps, ",.0f", ".1f", 10), fmt(r.ratio, ".2f", ".3f", 0.1),
-         fmt(r.p50_ms, ",.1f"), fmt(r.p99_ms, ",.1f"), fmt(r.requests, ",d"), fmt(r.errors, ",d"),
-         fmt(r.kb, ".0f"), r.note]
-        for r in results
-    ]  # fmt: skip
-    widths = [max(len(str(row[i])) for row in [head, *rows]) for i in range(len(head))]
-    right = {2, 3, 4, 5, 6, 7, 8}
-
-    def line(cells):
-        return "  ".join(
-            str(c).rjust(widths[i]) if i in right else str(c).ljust(widths[i]) for i, c in enumerate(cells)
-        ).rstrip()
-
-    return "\n".join([line(head), line(["-" * w for w in widths]), *map(line, rows)])
-
-
-def verdicts(results: list[Result], memory: dict[str, list[dict]]) -> list[tuple[str, str, bool]]:
-    """The issue's targets, each as (target, figures, met), for the pages measured."""
-
-    def find(name, mode):
-        return next((r for r in results if r.name == name and r.mode == mode and r.p50_ms is not None), None)
-
-    out = []
-    cached = [find(name, "cached") for name in ("article page", "home", "section page 1")]
-    if all(cached):
-        figures = ", ".join(f"{r.ratio:.2f}x" for r in cached)
-        out.append(
-            ("cached article, home, section >= 0.6x floor", figures, min(r.ratio for r in cached) >= 0.6)
-        )
-    article = find("article page", "uncached")
-    if article:
-        fragments = find("article page", "fragments")
-        extra = f" (with stored fragments {fragments.ratio:.2f}x)" if fragments else ""
-        out.append(("uncached article >= 0.10x floor", f"{article.ratio:.3f}x", article.ratio >= 0.10))
-        out.append(
-            (
-                "uncached article >= 0.25x floor (where to head)",
-                f"{article.ratio:.3f}x{extra}",
-                article.ratio >= 0.25,
-            )
-        )
-    first = find("section page 1", "uncached")
-    if first:
-        out.append(("uncached section page 1 >= 0.12x floor", f"{first.ratio:.3f}x", first.ratio >= 0.12))
-    walked = find(WALK, "cold")
-    if walked and walked.ratio is not None:
-        out.append(
-            (
-                f"{WALK} answered without errors",
-                f"{walked.ratio:.3f}x, {walked.errors} errors",
-                not walked.errors,
-            )
-        )
-    deep = [
-        r for r in results if r.name.startswith("section page ") and r is not first and r.mode == "uncached"
-    ]
-    if first and deep and deep[0].p50_ms is not None:
-        factor = deep[0].p50_ms / first.p50_ms
-        figures = f"{deep[0].p50_ms:,.0f} vs {first.p50_ms:,.0f} ms ({factor:.2f}x)"
-        out.append((f"uncached {deep[0].name} p50 within 1.5x of page 1", figures, factor <= 1.5))
-    for prefix, limit in (("search", 5), ("admin", 4)):
-        for r in results:
-            if article and r.name.startswith(prefix) and r.mode == "uncached" and r.p50_ms is not None:
-                factor = r.p50_ms / article.p50_ms
-                figures = f"{r.p50_ms:,.0f} vs {article.p50_ms:,.0f} ms ({factor:.2f}x)"
-                out.append((f"{r.name} p50 < {limit}x uncached article p50", figures, factor < limit))
-    peak = max((w["peak_mb"] for workers in memory.values() for w in workers), default=0)
-    errors = sum(r.errors or 0 for r in results)
-    out.append(
-        (
-            "no worker past 150 MB, zero errors",
-            f"peak {peak:.0f} MB, {errors} errors",
-            peak <= 150 and not errors,
-        )
-    )
-    return out
-
-
-def ordered(results: list[Result], targets: list[Target]) -> list[Result]:
-    """Floors first, then each page with its uncached, fragments and cached rows together."""
-    order = {t.path: i for i, t in enumerate(targets)}
-    modes = {"uncached": 0, "fragments": 1, "cached": 2}
-    order[WALK] = len(order)
-    return sorted(
-        results,
-        key=lambda r: (
-            r.path != FLOOR,
-            order.get(r.name if r.mode == "cold" else r.path, -1),
-            modes.get(r.mode, 3),
-        ),
-    )
 
 
 def main() -> int:

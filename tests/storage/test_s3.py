@@ -324,7 +324,7 @@ def test_a_backup_of_local_media_restores_onto_s3(settings, s3_with, make_photo,
 
 
 def test_seeding_the_benchmark_archive_writes_through_the_storage(s3_two_buckets):
-    from newsroom.ops.management.commands.seed_archive import make_image_files
+    from newsroom.ops.bench_archive import make_image_files
 
     s3 = s3_two_buckets
     make_image_files(2)

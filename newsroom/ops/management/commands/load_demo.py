@@ -1,5 +1,3 @@
-import io
-import random
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -8,7 +6,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, ImageDraw
 
 from articles.frontpage import services as fronts
 from articles.models import (
@@ -28,6 +25,7 @@ from newsroom.ops import demo_content as demo
 from newsroom.ops import demo_desk as desk
 from newsroom.ops import demo_wire
 from newsroom.ops.demo_blocks import load_block_story
+from newsroom.ops.demo_images import make_demo_image
 from newsroom.ops.demo_live import load_live_story
 
 DEMO_USERS = [
@@ -37,30 +35,6 @@ DEMO_USERS = [
     ("reporter", "reporter-demo-pass", "Reporters", False),
     ("reporter2", "reporter2-demo-pass", "Reporters", False),
 ]
-
-
-def make_demo_image(palette, seed: int, size=(1920, 1280)) -> bytes:
-    """A landscape-like picture: a two-colour sky, hills and a sun, different for every seed."""
-    rng = random.Random(seed)
-    top, bottom = palette
-    img = Image.new("RGB", size)
-    draw = ImageDraw.Draw(img)
-    w, h = size
-    for y in range(h):
-        t = y / h
-        draw.line(
-            [(0, y), (w, y)],
-            fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
-        )
-    draw.ellipse([w * 0.65, h * 0.12, w * 0.65 + h * 0.18, h * 0.30], fill=(250, 235, 200))
-    for layer in range(4):
-        shade = tuple(max(0, c - 40 * layer) for c in bottom)
-        base = h * (0.55 + 0.1 * layer)
-        points = [(0, h)] + [(x, base - rng.uniform(0, h * 0.15)) for x in range(0, w + 200, 200)] + [(w, h)]
-        draw.polygon(points, fill=shade)
-    out = io.BytesIO()
-    img.save(out, "JPEG", quality=85)
-    return out.getvalue()
 
 
 def _story(story: dict, sections: dict, **photo) -> Article:

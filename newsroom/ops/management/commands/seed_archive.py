@@ -8,154 +8,46 @@ database as it was. Only a database whose name contains "bench" is accepted: the
 import itertools
 import multiprocessing
 import random
-import re
 import signal
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from taggit.models import Tag, TaggedItem
 
 from articles import search
-from articles.images import renditions, storage
 from articles.models import Article, ArticleAuthor, ArticleSource, Author, Correction, Photo, Section, Source
-from newsroom.ops.management.commands.load_demo import make_demo_image
+from newsroom.ops import bulkload
+from newsroom.ops.bench_archive import (
+    FIRST,
+    IMAGE_SIZES,
+    LAST,
+    OBJECTS,
+    PARAGRAPHS,
+    PLACES,
+    RARE_WORD,
+    SECTIONS,
+    SOURCES,
+    SUBJECTS,
+    TAG_WORDS,
+    TAILS,
+    VERBS,
+    cumulative_zipf,
+    image_name,
+    make_image_files,
+    slugify_ascii,
+)
+from newsroom.ops.bench_archive import (
+    paragraphs as make_paragraphs,
+)
 
 # Bump when the archive's shape changes: a database seeded by an older version is seeded again.
 SEED_VERSION = "archive-v2"
 MARKER_TABLE = "bench_archive"
 LOADED = [Article, Photo, Author, Section, Source, Tag, TaggedItem, ArticleAuthor, ArticleSource, Correction]
-
-# slug, name, parent, share of stories (%). World and its regions hold 44%: a section page 2,000 exists.
-SECTIONS = [
-    ("world", "World", None, 6), ("europe", "Europe", "world", 12),
-    ("middle-east", "Middle East", "world", 8), ("africa", "Africa", "world", 5),
-    ("asia", "Asia", "world", 6), ("americas", "Americas", "world", 7),
-    ("politics", "Politics", None, 9), ("business", "Business", None, 8),
-    ("markets", "Markets", "business", 3), ("economy", "Economy", "business", 2),
-    ("technology", "Technology", None, 5), ("science", "Science", None, 3),
-    ("climate", "Climate", None, 4), ("health", "Health", None, 3),
-    ("sport", "Sport", None, 7), ("football", "Football", "sport", 4),
-    ("culture", "Culture", None, 2), ("opinion", "Opinion", None, 2),
-    ("education", "Education", None, 2), ("travel", "Travel", None, 2),
-]  # fmt: skip
-SOURCES = [
-    ("Reuters", "agency"), ("Associated Press", "agency"), ("Agence France-Presse", "agency"),
-    ("Al Jazeera", "outlet"), ("BBC News", "outlet"), ("The Guardian", "outlet"),
-    ("Financial Times", "outlet"), ("Deutsche Welle", "outlet"), ("Le Monde", "outlet"),
-    ("El País", "outlet"), ("NHK", "outlet"), ("ABC News Australia", "outlet"),
-    ("United Nations", "organisation"), ("World Health Organization", "organisation"),
-    ("European Commission", "government"), ("Office for National Statistics", "government"),
-]  # fmt: skip
-PLACES = [
-    "Lisbon", "Madrid", "Paris", "Berlin", "Warsaw", "Kyiv", "Athens", "Rome", "Vienna", "Prague", "Budapest",
-    "Oslo", "Stockholm", "Helsinki", "Dublin", "London", "Cairo", "Beirut", "Amman", "Baghdad", "Tehran",
-    "Riyadh", "Doha", "Istanbul", "Ankara", "Lagos", "Nairobi", "Accra", "Dakar", "Kinshasa", "Johannesburg",
-    "Delhi", "Mumbai", "Dhaka", "Karachi", "Kabul", "Beijing", "Shanghai", "Tokyo", "Seoul", "Manila",
-    "Jakarta", "Bangkok", "Hanoi", "Sydney", "Auckland", "Ottawa", "Toronto", "Washington", "Chicago",
-    "Houston", "Mexico", "Bogotá", "Lima", "Santiago", "Brasília", "Caracas", "Havana", "Geneva", "Brussels",
-]  # fmt: skip
-SUBJECTS = [
-    "Ministers", "Regulators", "The central bank", "Police", "Scientists", "Voters", "Unions", "Investors",
-    "Farmers", "Doctors", "Teachers", "Engineers", "Negotiators", "Judges", "Lawmakers", "Officials",
-    "Residents", "Researchers", "Fans", "Airlines", "Carmakers", "Energy firms", "Health officials",
-    "Opposition leaders", "Climate activists", "Shipping companies",
-]  # fmt: skip
-VERBS = [
-    "approve", "reject", "warn over", "call for", "push back on", "delay", "back", "question", "unveil",
-    "scrap", "weigh", "sign", "investigate", "cautiously welcome", "fight", "brace for", "clash over",
-    "rethink",
-]  # fmt: skip
-OBJECTS = [
-    "new budget", "rail strike", "climate deal", "trade talks", "election date", "tax plan", "housing reform",
-    "ceasefire", "vaccine rollout", "water prices", "data law", "border checks", "pension changes",
-    "wind farm", "port expansion", "interest rates", "school reforms", "fishing quotas", "chip factory",
-    "flood defences", "drought plan", "transfer record", "stadium plan", "museum funding", "heat rules",
-    "AI rules", "grain exports", "fuel subsidies",
-]  # fmt: skip
-TAILS = [
-    "", "as inflation eases", "after late-night talks", "amid protests", "despite warnings",
-    "ahead of summit", "as deadline nears", "after court ruling", "in surprise move", "as talks stall",
-    "after record year",
-]  # fmt: skip
-# Body words, drawn Zipf-like; even the last, "government", ends up in two stories in five.
-VOCAB = [
-    "the", "of", "and", "to", "in", "a", "that", "said", "is", "for", "on", "was", "with", "it", "as", "by",
-    "at", "from", "its", "has", "have", "be", "are", "were", "minister", "people", "year", "percent",
-    "report", "country", "city", "officials", "new", "would", "could", "after", "week", "months", "talks",
-    "police", "court", "law", "plan", "public", "market", "prices", "energy", "water", "election", "vote",
-    "party", "leader", "health", "hospital", "school", "workers", "company", "companies", "economy", "growth",
-    "bank", "rate", "rates", "budget", "climate", "emissions", "storm", "flood", "drought", "border",
-    "security", "military", "ceasefire", "agreement", "deal", "trade", "exports", "imports", "farmers",
-    "food", "fuel", "power", "grid", "data", "technology", "research", "scientists", "study", "museum",
-    "football", "season", "coach", "players", "match", "league", "record", "fans", "river", "coast", "region",
-    "capital", "village", "residents", "families", "children", "women", "men", "spokesperson", "statement",
-    "interview", "analysts", "expect", "warned", "announced", "confirmed", "denied", "rejected", "approved",
-    "proposed", "delayed", "expected", "reported", "described", "earlier", "later", "since", "while",
-    "despite", "although", "because", "before", "during", "against", "between", "including", "billion",
-    "million", "dozens", "hundreds", "thousands", "several", "first", "second", "last", "next", "former",
-    "current", "local", "national", "regional", "international", "european", "african", "asian", "american",
-    "global", "government",
-]  # fmt: skip
-FIRST = [
-    "Maya", "Tomás", "Priya", "Jonah", "Amara", "Lukas", "Sofia", "Omar", "Elena", "Kwame", "Hana", "Mateo",
-    "Nadia", "Ravi", "Ingrid", "Samuel", "Leila", "Bruno", "Chiara", "Daniel", "Aisha", "Felix", "Yuki",
-    "Marta", "Pavel", "Zainab", "Hugo", "Clara", "Ibrahim", "Nora", "Diego", "Lina",
-]  # fmt: skip
-LAST = [
-    "Lindqvist", "Okafor", "Raman", "Adeyemi", "Novak", "Silva", "Haddad", "Kowalski", "Mensah", "Tanaka",
-    "Rossi", "Müller", "Costa", "Nguyen", "Petrov", "Ibrahim", "Fischer", "Moreau", "Santos", "Ahmed",
-    "Jensen", "Kim", "Alvarez", "Dubois", "Bakker", "Osei", "Horvat", "Sato", "Byrne",
-]  # fmt: skip
-TAG_WORDS = [
-    "Russia", "Ukraine", "China", "India", "Brazil", "Nigeria", "Kenya", "Egypt", "Iran", "Israel", "Gaza",
-    "Syria", "Turkey", "Japan", "France", "Germany", "Poland", "Spain", "Italy", "Mexico", "Canada",
-    "Australia", "Inflation", "Elections", "Climate", "Energy", "Oil", "Gas", "Football", "Tennis",
-    "Olympics", "Health", "Covid", "Vaccines", "Education", "Housing", "Migration", "Refugees", "Trade",
-    "Tariffs", "Banking", "Crypto", "AI", "Space", "Research", "Wildfires", "Floods", "Drought",
-    "Agriculture", "Shipping", "Aviation", "Rail", "Courts", "Police", "Protests", "Strikes", "Pensions",
-    "Taxes", "Budget", "Parliament", "Diplomacy", "Sanctions", "NATO", "UN", "EU",
-]  # fmt: skip
-# The search benchmark's words: in two stories in five, in a dozen, in none.
-COMMON_WORD = VOCAB[-1]
-RARE_WORD = "narwhal"
-ABSENT_WORD = "xylophonist"
-PARAGRAPHS = 20_000
-
-IMAGE_SIZES = [(1200, 800)] * 5 + [(800, 1200)]
-PALETTES = [
-    ((40, 90, 160), (200, 160, 90)), ((20, 30, 60), (180, 90, 60)), ((110, 170, 210), (60, 120, 70)),
-    ((230, 180, 120), (90, 60, 80)), ((70, 80, 90), (160, 170, 150)),
-]  # fmt: skip
-
-
-def cumulative_zipf(n: int, s: float) -> list[float]:
-    return list(itertools.accumulate(1 / rank**s for rank in range(1, n + 1)))
-
-
-def slugify_ascii(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def image_name(k: int) -> str:
-    return f"photos/bench/bench-{k:03d}.jpg"
-
-
-def make_image_files(n_files: int) -> None:
-    """Originals and renditions for photo ids 1..n_files; files already there are kept (same seed)."""
-    for k in range(n_files):
-        w, h = IMAGE_SIZES[k % len(IMAGE_SIZES)]
-        photo = Photo(pk=k + 1, image=image_name(k), width=w, height=h, focal_x=0.5, focal_y=0.5)
-        if renditions.has_renditions(photo):
-            continue
-        data = make_demo_image(PALETTES[k % len(PALETTES)], seed=k, size=(w, h))
-        # Through the storage, so the archive can be seeded onto object storage too.
-        storage.put(storage.originals(), photo.image.name, ContentFile(data))
-        renditions.make_renditions(photo)
 
 
 class Command(BaseCommand):
@@ -247,7 +139,7 @@ class Command(BaseCommand):
         raw.execute("SET LOCAL maintenance_work_mem = '256MB'")
         raw.execute("SET LOCAL work_mem = '64MB'")
         # Building an index or checking a foreign key once, in bulk, is many times faster than per row.
-        restore = self.drop_keys_and_indexes(raw)
+        restore = bulkload.drop_keys_and_indexes(raw, LOADED)
         ids = self.load_taxonomy(raw, opts)
         self.load_photos(raw, opts, ids["sources"])
         self.load_articles(raw, opts, ids)
@@ -261,49 +153,6 @@ class Command(BaseCommand):
         for statement in restore:
             raw.execute(statement)
         self.log(f"{len(restore)} indexes and foreign keys rebuilt")
-
-    def drop_keys_and_indexes(self, raw) -> list[str]:
-        """Drop the loaded tables' foreign keys and the indexes no constraint needs; return their DDL."""
-        tables = [m._meta.db_table for m in LOADED]
-        raw.execute(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
-            [tables],
-        )
-        keys = raw.fetchall()
-        raw.execute(
-            "SELECT i.relname, pg_get_indexdef(i.oid) "
-            "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-            "WHERE x.indrelid = ANY(%s::regclass[]) AND NOT EXISTS "
-            "(SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
-            [tables],
-        )
-        indexes = raw.fetchall()
-        for table, name, _ in keys:
-            raw.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        for name, _ in indexes:
-            raw.execute(f'DROP INDEX "{name}"')
-        return [definition for _, definition in indexes] + [
-            f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for table, name, definition in keys
-        ]
-
-    def copy(self, raw, model, columns, rows, table=None):
-        """COPY rows (tuples in `columns` order); the model's other fields get their default."""
-        extra_columns, extra = [], []
-        for field in model._meta.concrete_fields:
-            if field.column in columns or field.primary_key:
-                continue
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                value = datetime.now(UTC)
-            else:
-                value = field.get_db_prep_save(field.get_default(), connection)
-            extra_columns.append(field.column)
-            extra.append(value)
-        extra = tuple(extra)
-        names = ", ".join(f'"{c}"' for c in [*columns, *extra_columns])
-        with raw.copy(f"COPY {table or model._meta.db_table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row + extra)
 
     def load_taxonomy(self, raw, opts):
         rng = self.rng
@@ -332,7 +181,7 @@ class Command(BaseCommand):
             name = f"{SOURCES[i][0]} staff" if agency else names[i % len(names)]
             bio = "" if agency else "Reporter."
             authors.append((i + 1, name, slugify_ascii(name), bio, agency))
-        self.copy(raw, Author, ["id", "name", "slug", "bio", "is_agency"], authors)
+        bulkload.copy_rows(raw, Author, ["id", "name", "slug", "bio", "is_agency"], authors)
         words = list(dict.fromkeys(TAG_WORDS + PLACES))
         pairs = [f"{a} {b.lower()}" for a in words for b in words if a != b]
         # Tag 1 is the most used (Zipf rank 1): a one-word tag such as "Russia", as on a real site.
@@ -341,7 +190,9 @@ class Command(BaseCommand):
         for name in tag_names:  # "Bogotá" and "Bogot" would share a slug: the second gets a suffix
             slug = slugify_ascii(name)
             slugs[f"{slug}-{len(slugs)}" if slug in slugs else slug] = name
-        self.copy(raw, Tag, ["id", "name", "slug"], [(i + 1, n, s) for i, (s, n) in enumerate(slugs.items())])
+        bulkload.copy_rows(
+            raw, Tag, ["id", "name", "slug"], [(i + 1, n, s) for i, (s, n) in enumerate(slugs.items())]
+        )
         self.log(
             f"{len(sections)} sections, {len(sources)} sources, {len(authors)} authors, {len(slugs)} tags"
         )
@@ -368,13 +219,13 @@ class Command(BaseCommand):
             ))  # fmt: skip
         columns = ["id", "image", "width", "height", "caption", "alt_text", "credit_source_id", "credit_text",
                    "rights", "uploaded_at"]  # fmt: skip
-        self.copy(raw, Photo, columns, rows)
+        bulkload.copy_rows(raw, Photo, columns, rows)
         self.log(f"{n_photos:,} photos")
 
     def load_articles(self, raw, opts, ids):
         """Articles with bylines, attributions, tags and corrections, and their search documents."""
         rng, n, n_tags, n_authors = self.rng, opts["articles"], opts["tags"], opts["authors"]
-        paragraphs = self.paragraphs(PARAGRAPHS)
+        paragraphs = make_paragraphs(self.rng, PARAGRAPHS)
         rare = rng.sample(range(n), 12)
         for _ in rare:  # a paragraph of its own for each story with the rare word
             paragraphs.append(f"A {RARE_WORD} was seen off the coast. " + rng.choice(paragraphs))
@@ -429,12 +280,12 @@ class Command(BaseCommand):
         self.log(
             f"{len(articles):,} articles with their search documents ({len(articles) - n:,} not published)"
         )
-        self.copy(raw, ArticleAuthor, ["article_id", "author_id", "order"], bylines)
-        self.copy(raw, ArticleSource, ["article_id", "source_id", "order"], attributions)
-        self.copy(raw, TaggedItem, ["object_id", "content_type_id", "tag_id"], tagged)
+        bulkload.copy_rows(raw, ArticleAuthor, ["article_id", "author_id", "order"], bylines)
+        bulkload.copy_rows(raw, ArticleSource, ["article_id", "source_id", "order"], attributions)
+        bulkload.copy_rows(raw, TaggedItem, ["object_id", "content_type_id", "tag_id"], tagged)
         note = "An earlier version of this story misspelt a minister's name."
         corrections = [(pk, "correction", note, now) for pk in rng.sample(range(1, n + 1), 300)]
-        self.copy(raw, Correction, ["article_id", "kind", "text", "created_at"], corrections)
+        bulkload.copy_rows(raw, Correction, ["article_id", "kind", "text", "created_at"], corrections)
         self.log(
             f"{len(bylines):,} bylines, {len(tagged):,} tag links, {len(attributions):,} attributions, "
             f"{len(corrections)} corrections"
@@ -477,7 +328,7 @@ class Command(BaseCommand):
             "id", "headline", "slug", "standfirst", "section_id", "status", "published_at", "created_at",
             "updated_at", "lead_photo_id", "version", "paragraphs", "tag_names",
         ]  # fmt: skip
-        self.copy(raw, Article, columns, articles, table="bench_article")
+        bulkload.copy_rows(raw, Article, columns, articles, table="bench_article")
         document = " || ".join([
             weighted("a.headline", "A"), weighted("a.standfirst", "B"), weighted("a.tag_names", "B"),
             "b.vector", weighted("concat_ws(' ', s.name, parent.name)", "D"),
@@ -517,18 +368,3 @@ class Command(BaseCommand):
                 "way. Update seed_archive.copy_articles to match."
             )
             search.update_search_vectors(range(1, Article.objects.count() + 1))
-
-    def paragraphs(self, count) -> list[str]:
-        rng = self.rng
-        vocab_weights = cumulative_zipf(len(VOCAB), 0.8)
-        out = []
-        for _ in range(count):
-            sentences = []
-            for _ in range(rng.randint(3, 5)):
-                words = rng.choices(VOCAB, cum_weights=vocab_weights, k=rng.randint(10, 22))
-                if rng.random() < 0.5:
-                    words.insert(rng.randrange(len(words)), rng.choice(PLACES))
-                sentence = " ".join(words)
-                sentences.append(sentence[0].upper() + sentence[1:] + ".")
-            out.append(" ".join(sentences))
-        return out
