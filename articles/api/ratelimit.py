@@ -13,7 +13,6 @@ they live in PostgreSQL.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 
 from articles.caching import store
 
@@ -54,21 +53,9 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _count(key: str, seconds: int) -> tuple[int, int] | None:
-    if hasattr(cache, "count_in_window"):
-        return store.call("count_in_window", key, seconds)
-    # The local-memory cache (development without Redis, tests): one process, so add + incr is enough.
-    cache.add(key, 0, seconds)
-    try:
-        return cache.incr(key), seconds
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, seconds)
-        return 1, seconds
-
-
 def hit(bucket: str, limit: int) -> Verdict | None:
     """Count one request of `bucket` against `limit` per window; None when nothing can be counted."""
-    counted = _count(f"api-rate:{bucket}", settings.API_RATE_WINDOW)
+    counted = store.count_in_window(f"api-rate:{bucket}", settings.API_RATE_WINDOW)
     if counted is None:
         return None
     count, reset = counted

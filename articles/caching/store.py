@@ -72,3 +72,21 @@ def set(key, value, timeout):  # noqa: A001 - the cache's own verb
 
 def delete(key):
     call("delete", key)
+
+
+def count_in_window(key, seconds) -> tuple[int, int] | None:
+    """One more in `key`'s fixed window of `seconds`: (the count, seconds until it resets), or None when
+    the cache is down. On Redis one atomic round trip shared by every process (newsroom/redis_cache.py)."""
+    if hasattr(cache, "count_in_window"):
+        return call("count_in_window", key, seconds)
+    return call_with(lambda: _count_locally(key, seconds))
+
+
+def _count_locally(key, seconds) -> tuple[int, int]:
+    # The local-memory cache (development without Redis, tests): one process, so add + incr is enough.
+    cache.add(key, 0, seconds)
+    try:
+        return cache.incr(key), seconds
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, seconds)
+        return 1, seconds
