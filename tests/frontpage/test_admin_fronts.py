@@ -161,8 +161,9 @@ def test_a_tampered_list_is_a_form_error(editor_client, three):
 
 def test_the_layout_readers_see_is_not_moved_later_but_saved_as_new(editor_client, three, arrange):
     layout = arrange(three[:2])
-    later = timezone.localtime(timezone.now() + timedelta(hours=8))
-    at = {"live_from_0": later.strftime("%d/%m/%Y"), "live_from_1": "06:00:00"}
+    # Eight hours on, whatever the time of day (a fixed 06:00 was earlier, not later, after 06:00).
+    later = timezone.localtime(timezone.now() + timedelta(hours=8)).replace(second=0, microsecond=0)
+    at = {"live_from_0": later.strftime("%d/%m/%Y"), "live_from_1": later.strftime("%H:%M:%S")}
     data = form(editor_client, change_url(layout), **at)
     html = errors_shown(editor_client.post(change_url(layout), data))
     assert "Readers see this layout now" in html
@@ -176,7 +177,7 @@ def test_the_layout_readers_see_is_not_moved_later_but_saved_as_new(editor_clien
     )
     assert editor_client.post(change_url(layout), data).status_code == 302
     copy = FrontLayout.objects.exclude(pk=layout.pk).get()
-    assert timezone.localtime(copy.live_from).strftime("%H:%M") == "06:00"
+    assert timezone.localtime(copy.live_from) == later
     assert chosen(copy) == ["Alpha", "Bravo", "Charlie"] and chosen(layout) == ["Alpha", "Bravo"]
 
 
