@@ -1,4 +1,4 @@
-"""The read API's endpoints (django-ninja: see the README's "Read API" for why this framework).
+"""The read API's endpoints (django-ninja: see docs/api.md for why this framework).
 
 Each view writes its JSON itself and returns it as a response: the pydantic models in schemas.py document
 the shapes (and tests check every answer against them) without being run on every request. ETags and 304s

@@ -291,8 +291,8 @@ EMBED_OEMBED_ENDPOINTS = {}
 # --- media storage ---
 # Photo originals (`default`: private, signed short-lived URLs for staff on S3) and their renditions
 # (`renditions`: public, cached for a year as immutable, optionally on a CDN domain). Folders under
-# MEDIA_ROOT unless MEDIA_STORAGE=s3; see articles/images/storage.py and the README's "Media on object
-# storage". Threads that write one photo's renditions (1: one after another).
+# MEDIA_ROOT unless MEDIA_STORAGE=s3; see articles/images/storage.py and docs/operations.md. Threads that
+# write one photo's renditions (1: one after another).
 PHOTO_STORAGE_WORKERS = int(os.environ.get("PHOTO_STORAGE_WORKERS", "8"))
 
 

@@ -1,6 +1,6 @@
-"""The deployment files: compose.yaml validated by Compose itself (offline), every variable it sets explained
-in the README, and the Dockerfile's command serving the health probes when run on this host (there is no
-Docker daemon here to build the image)."""
+"""The deployment files: compose.yaml validated by Compose itself (offline), every variable it sets
+explained in docs/configuration.md, and the Dockerfile's command serving the health probes when run on
+this host (there is no Docker daemon here to build the image)."""
 
 import json
 import os
@@ -72,14 +72,13 @@ def test_secrets_must_come_from_the_environment():
     assert done.returncode != 0 and "SECRET_KEY" in done.stderr
 
 
-def test_every_variable_the_app_gets_is_in_the_readme():
+def test_every_variable_the_app_gets_is_in_the_configuration_reference():
     compose_file = (ROOT / "compose.yaml").read_text()
     app_env = compose_file.split("environment: &app-env", 1)[1].split("depends_on:", 1)[0]
     names = re.findall(r"^\s{4}([A-Z][A-Z0-9_]+):", app_env, re.MULTILINE)
     assert "DATABASE_REPLICA_URLS" in names and "REDIS_SENTINELS" in names
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Running on many machines", 1)[1].split("\n## ", 1)[0]
-    assert [name for name in names if f"`{name}`" not in section] == []
+    reference = (ROOT / "docs" / "configuration.md").read_text()
+    assert [name for name in names if f"`{name}`" not in reference] == []
 
 
 def test_the_image_runs_as_a_user_and_collects_static_files_at_build():
