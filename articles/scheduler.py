@@ -1,5 +1,6 @@
 """The scheduler step every worker runs (run_worker), instead of a cron: enqueue a poll for each wire feed
-that is due, and run again the tasks of workers that died.
+that is due, run again the tasks of workers that died, and forget photo files held for forms nobody
+came back to.
 
 Several workers may tick at once: a transaction-level advisory lock lets one through and the others skip,
 and a due feed's next poll time moves in the same transaction as its poll task is written.
@@ -14,6 +15,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from articles.photos import held
 from articles.wire import polling
 
 logger = logging.getLogger(__name__)
@@ -55,4 +57,5 @@ def tick() -> bool:
                 return False
         requeue_stalled()
         polling.enqueue_due_polls()
+        held.expire()
     return True

@@ -8,7 +8,7 @@ from taggit.models import Tag
 from articles.blocks import forms as blocks
 from articles.images import metadata, validation
 from articles.models import Article, Photo, Source
-from articles.photos import services
+from articles.photos import held, services
 from articles.publishing import editing, workflow
 from articles.sanitize import strip_control
 
@@ -44,6 +44,11 @@ class PhotoForm(forms.ModelForm):
             }
         ),
     )
+    # The token of a file chosen on an earlier try of this form, kept while it could not be saved.
+    held_upload = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Set by the admin (PhotoAdmin.get_form): who is saving, and why the last save could not go through.
+    user = None
+    storage_error = ""
 
     class Meta:
         model = Photo
@@ -57,8 +62,25 @@ class PhotoForm(forms.ModelForm):
             "focal_y": forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "1"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.held = None
+        if self.is_bound and not self.files.get("image"):
+            self.held = held.find(self.data.get("held_upload", ""), user=self.user)
+        if self.held is not None:
+            self._keep_file_field(self.held.name)
+
+    def _keep_file_field(self, name: str) -> None:
+        # The browser cannot be made to choose the file again: the form says which one it will save.
+        field = self.fields["image"]
+        field.required = False
+        field.help_text = f"Kept from your last try: {name}. Save to use it, or choose another file."
+        self._bound_fields_cache.pop("image", None)  # a bound field copies its help text when made
+
     def clean_image(self):
         image = self.cleaned_data.get("image")
+        if self.held is not None and not hasattr(image, "content_type"):
+            image = held.as_upload(self.held)
         # A fresh upload carries `content_type`; an unchanged file on edit does not need checking.
         if image and hasattr(image, "content_type"):
             fmt = validation.validate_image_file(image)
@@ -86,7 +108,18 @@ class PhotoForm(forms.ModelForm):
         ):
             # Said on the form, so nothing is saved; save_photo refuses it as well.
             self.add_error("credit_source", services.CREDIT_REQUIRED)
+        if self.storage_error:
+            raise forms.ValidationError(self.storage_error, code="storage_unavailable")
         return cleaned
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self._errors and self.held is None and not self.has_error("image"):
+            upload = self.files.get("image")
+            if upload is not None and self.user is not None:
+                self.data = self.data.copy()
+                self.data["held_upload"] = held.hold(upload, user=self.user)
+                self._keep_file_field(upload.name)
 
 
 class FreeTagsField(forms.ModelMultipleChoiceField):

@@ -1,5 +1,7 @@
 """The photo library."""
 
+import logging
+
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed, JsonResponse
@@ -7,15 +9,18 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles.images import validation
+from articles.images.storage import StorageUnavailable
 from articles.models import (
     Photo,
 )
-from articles.photos import services
+from articles.photos import held, services
 from articles.photos.services import photo_uses
 from articles.publishing import policy
 
 from .common import SafeAutocompleteMixin, thumbnail
 from .forms import PhotoForm, metadata_prefill
+
+log = logging.getLogger(__name__)
 
 
 @admin.register(Photo)
@@ -41,7 +46,7 @@ class PhotoAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     show_full_result_count = False
     readonly_fields = ["preview", "body_code", "width", "height", "uploaded_by", "uploaded_at"]
     fieldsets = [
-        (None, {"fields": ["image", "preview", "body_code", "alt_text", "caption"]}),
+        (None, {"fields": ["image", "held_upload", "preview", "body_code", "alt_text", "caption"]}),
         ("Credit and rights", {"fields": ["credit_source", "credit_text", "copyright", "rights",
                                           "may_redistribute"]}),
         ("Crops", {"fields": ["focal_x", "focal_y"],
@@ -113,9 +118,31 @@ class PhotoAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or policy.can_change_photo(request.user, obj))
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        error = getattr(request, "photo_storage_error", "")
+        return type(form.__name__, (form,), {"user": request.user, "storage_error": error})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        # Not in one transaction as Django's admin does it: save_photo is atomic on its own, and when
+        # storage fails, the retried clean-up it enqueues must not roll back with the failed save.
+        try:
+            return self._changeform_view(request, object_id, form_url, extra_context)
+        except StorageUnavailable as exc:
+            log.warning("photo not saved: %s", exc.__cause__ or exc)
+            # The same form again, refused with the reason, the chosen file kept for the next try.
+            request.photo_storage_error = str(exc)
+            return self._changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
-        replaced = form.initial.get("image") if change and "image" in form.changed_data else None
+        new_file = form.held is not None or "image" in form.changed_data
+        if new_file:
+            obj.image = form.cleaned_data["image"]
+        replaced = form.initial.get("image") if change and new_file else None
         services.save_photo(photo=obj, user=request.user, replaced_name=getattr(replaced, "name", None))
+        held.release(form.data.get("held_upload", ""), user=request.user)
 
     def get_deleted_objects(self, objs, request):
         # Used by the delete page and the "delete selected" action alike: a photo in use is refused

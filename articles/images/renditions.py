@@ -51,13 +51,13 @@ class Rendition:
     height: int
 
 
-def _name_dir(image_name: str) -> PurePosixPath:
+def name_dir(image_name: str) -> PurePosixPath:
     return PurePosixPath(storage.RENDITIONS_PREFIX) / hashlib.sha1(image_name.encode()).hexdigest()[:16]
 
 
 def rendition_dir(photo) -> PurePosixPath:
     focal = f"{round(photo.focal_x * 1000):04d}-{round(photo.focal_y * 1000):04d}"
-    return _name_dir(photo.image.name) / focal
+    return name_dir(photo.image.name) / focal
 
 
 def crop_box(width: int, height: int, ratio: float, fx: float, fy: float):
@@ -262,7 +262,7 @@ def delete_photo_files(photo, image_name: str | None = None) -> None:
     if not name:
         return
     storage.originals().delete(name)
-    storage.delete_tree(storage.renditions(), str(_name_dir(name)))
+    storage.delete_tree(storage.renditions(), str(name_dir(name)))
 
 
 def delete_renditions(photo) -> None:
@@ -273,7 +273,7 @@ def delete_renditions(photo) -> None:
 def delete_stale_files(*, keep: PurePosixPath, replaced_name: str | None = None) -> None:
     """After a save: remove the replaced original with its renditions, and every rendition set of the
     current file except `keep` (the one for the current focal point)."""
-    if replaced_name and _name_dir(replaced_name) != keep.parent:
+    if replaced_name and name_dir(replaced_name) != keep.parent:
         delete_photo_files(None, replaced_name)
     files = storage.renditions()
     try:

@@ -113,3 +113,27 @@ def put(storage: Storage, name: str, content) -> None:
     if stored != name:
         storage.delete(stored)
         raise OSError(f"{name} was stored as {stored} (written at the same time by someone else?)")
+
+
+class StorageUnavailable(Exception):
+    """The photo storage could not be reached, or refused the work: nothing was saved."""
+
+    MESSAGE = "Photo storage is unavailable right now, so the photo was not saved. Try again in a moment."
+
+    def __init__(self, message: str = MESSAGE):
+        super().__init__(message)
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Whether `exc` is the storage failing (unreachable, refusing, out of space) rather than a bug or
+    bad input: object storage's connection and service errors, and a disk's own errors (an errno)."""
+    if isinstance(exc, StorageUnavailable):
+        return True
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # boto3 is a dependency; without it there is no object storage to fail
+        return isinstance(exc, OSError) and exc.errno is not None
+    # An OSError without an errno is Pillow's ("image file is truncated"), not the disk's.
+    return isinstance(exc, BotoCoreError | ClientError) or (
+        isinstance(exc, OSError) and exc.errno is not None
+    )

@@ -10,7 +10,7 @@ from .frontpage import BreakingBanner, FrontLayout, FrontSection, FrontStory
 from .live import LiveCoverage, LiveEntry, LiveEntryEdit
 from .markup import StoredCard, StoredMarkup
 from .people import RESERVED_SLUGS, Author, Section, Source
-from .photos import Photo
+from .photos import HeldUpload, Photo
 from .publication import VISIBLE_DIGEST_SQL, ArticleQuerySet, published_q, published_sql, section_q
 from .site import SiteSettings, SocialLink
 from .story import (
@@ -29,6 +29,7 @@ __all__ = [
     "BODY_EDITOR_EXTENSIONS", "RESERVED_SLUGS", "VISIBLE_DIGEST_SQL",
     "ApiKey", "Article", "ArticleAuthor", "ArticleQuerySet", "ArticleSource", "Author", "Autosave",
     "BreakingBanner", "Correction", "EditLock", "FrontLayout", "FrontSection", "FrontStory", "GalleryItem",
+    "HeldUpload",
     "LiveCoverage", "LiveEntry", "LiveEntryEdit", "PendingVersion", "Photo", "Revision", "Section",
     "SiteSettings", "SlugRedirect", "SocialLink", "Source", "StoredCard", "StoredMarkup", "StoryComment",
     "TrashedArticle", "Transition", "WebhookDelivery", "WebhookSubscription", "WireFeed", "WireItem",

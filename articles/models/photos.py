@@ -93,3 +93,21 @@ class Photo(models.Model):
     @property
     def credit(self) -> str:
         return self.credit_source.name if self.credit_source_id else self.credit_text
+
+
+class HeldUpload(models.Model):
+    """A photo file chosen on a form that could not be saved (a form error, storage down), kept so the
+    editor need not choose it again. In the database, which every server reads, because the storage
+    may be what failed; removed once used, or after a day (the scheduler)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        get_latest_by = "created_at"
+
+    def __str__(self):
+        return self.name

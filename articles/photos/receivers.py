@@ -3,15 +3,18 @@
 from django.db import transaction
 from django.db.models.signals import post_delete
 
-from articles.images.renditions import delete_photo_files
 from articles.models import Photo
+
+from . import tasks
 
 
 def remove_photo_files(sender, instance, **kwargs):
     name = instance.image.name
-    # Only once the delete is committed: a rolled-back delete must keep its files. Robust: storage that
-    # fails then (object storage unreachable) is logged, and the delete the editor asked for still stands.
-    transaction.on_commit(lambda: delete_photo_files(instance, name), robust=True)
+    if not name:
+        return
+    # Only once the delete is committed: a rolled-back delete must keep its files. Storage that fails
+    # then (object storage unreachable) leaves it to a retried task; the delete itself still stands.
+    transaction.on_commit(lambda: tasks.delete_now_or_later(**tasks.photo_files(name)), robust=True)
 
 
 def connect() -> None:

@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from PIL import Image
 
-from articles.images import renditions
+from articles.images import renditions, storage
 from articles.images.renditions import SIDEWAYS
 from articles.models import Article, GalleryItem, Photo
 from articles.publishing import policy
+
+from . import tasks
 
 
 def upload_name(name: str) -> str:
@@ -42,7 +44,8 @@ def uncredited_in_published_story(photo: Photo, *, credit_source, credit_text: s
 
 
 def save_photo(*, photo: Photo, user=None, replaced_name: str | None = None) -> Photo:
-    """Save `photo` and write its renditions; a failure leaves no row and no file behind.
+    """Save `photo` and write its renditions; a failure leaves no row and no file behind. Storage that
+    fails (unreachable, refusing, full) raises storage.StorageUnavailable, with nothing saved.
 
     `user`, when given, must be allowed to change the photo (policy.can_change_photo); whoever saves,
     a photo a published story shows keeps its credit. Both are checked before any file is written.
@@ -75,14 +78,18 @@ def save_photo(*, photo: Photo, user=None, replaced_name: str | None = None) -> 
             if stored_new_file or not renditions.has_renditions(photo):
                 wrote_renditions = True
                 renditions.make_renditions(photo)
-    except BaseException:
+    except BaseException as exc:
+        # With storage down the clean-up fails too: then it is a task, retried until storage answers
+        # (enqueued in the caller's transaction, which the admin does not roll back for this).
         if stored_new_file:
-            renditions.delete_photo_files(photo, photo.image.name)
+            tasks.delete_now_or_later(**tasks.photo_files(photo.image.name))
         elif wrote_renditions:
-            renditions.delete_renditions(photo)
+            tasks.delete_now_or_later(rendition_tree=str(renditions.rendition_dir(photo)))
         if is_new:
             photo.pk = None
             photo._state.adding = True
+        if storage.is_outage(exc):
+            raise storage.StorageUnavailable() from exc
         raise
     keep = renditions.rendition_dir(photo)
     # Robust: the save stands if the clean-up fails (logged); the stale files are only unused.

@@ -17,10 +17,10 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from articles import outbound
-from articles.images import renditions
+from articles.images.storage import StorageUnavailable
 from articles.images.validation import stored_name, validate_image_file
 from articles.models import Article, Photo, SlugRedirect, WireItem
-from articles.photos import services
+from articles.photos import services, tasks
 from articles.publishing import editing, policy
 
 logger = logging.getLogger(__name__)
@@ -92,6 +92,8 @@ def use_item(*, item: WireItem, user) -> tuple[Article, list[str]]:
             photo = _save_picture(item, user)
         except ValidationError as exc:
             warnings.append(" ".join(exc.messages))
+        except StorageUnavailable:
+            warnings.append("The agency picture could not be stored (photo storage is unavailable).")
     try:
         article = Article(
             headline=item.headline[:HEADLINE_MAX],
@@ -110,7 +112,7 @@ def use_item(*, item: WireItem, user) -> tuple[Article, list[str]]:
         )
     except BaseException:
         if photo is not None:  # its row rolls back with the story; its files would not
-            renditions.delete_photo_files(photo, photo.image.name)
+            tasks.delete_now_or_later(**tasks.photo_files(photo.image.name))
         raise
     item.article, item.used_version, item.used_content = article, item.version, item.content()
     item.used_by, item.used_at = user, timezone.now()

@@ -14,7 +14,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from taggit.models import TaggedItem
 
-from articles.images import renditions
+from articles.images import renditions, storage
 from articles.models import Article, ArticleAuthor, ArticleSource, Photo, Revision, Transition
 from articles.photos import services
 from tests.helpers import image_bytes, upload
@@ -59,8 +59,9 @@ def superuser_client(client):
 def test_new_photo_whose_renditions_fail_leaves_no_row_and_no_file(media_root, monkeypatch):
     written = break_renditions(monkeypatch)
     photo = Photo(image=upload("wire.jpg", image_bytes(size=(1200, 800))), alt_text="Smoke over a shipyard")
-    with pytest.raises(DiskFull):
+    with pytest.raises(storage.StorageUnavailable) as failed:
         services.save_photo(photo=photo)
+    assert isinstance(failed.value.__cause__, DiskFull)
     assert written, "the failure was not half-way"
     assert Photo.objects.count() == 0
     assert snapshot(media_root) == {}
@@ -81,9 +82,12 @@ def test_replacing_a_photos_file_that_fails_keeps_the_old_file_and_renditions(
         image=upload("replacement.jpg", image_bytes(size=(900, 900), color=(10, 200, 10))), caption="After"
     )
     written = break_renditions(monkeypatch)
-    with pytest.raises(DiskFull):
-        superuser_client.post(url, data)
+    response = superuser_client.post(url, data)
 
+    # The form comes back saying why, with the chosen file kept for the next try.
+    assert response.status_code == 200
+    assert "Photo storage is unavailable" in response.content.decode()
+    assert "Kept from your last try: replacement.jpg" in response.content.decode()
     assert written
     assert Photo.objects.values().get(pk=photo.pk) == before_row
     assert snapshot(media_root) == before_files
@@ -94,7 +98,7 @@ def test_moving_the_focal_point_that_fails_keeps_the_old_crops(make_photo, media
     before_files = snapshot(media_root)
     written = break_renditions(monkeypatch)
     photo.focal_x, photo.focal_y = 0.1, 0.9
-    with pytest.raises(DiskFull):
+    with pytest.raises(storage.StorageUnavailable):
         services.save_photo(photo=photo)
     assert written
     assert Photo.objects.values_list("focal_x", "focal_y").get(pk=photo.pk) == (0.5, 0.5)

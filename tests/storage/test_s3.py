@@ -187,8 +187,9 @@ def test_a_write_refused_midway_leaves_no_row_and_no_object(s3_two_buckets):
     )
     s3.client.put_bucket_policy(Bucket=s3.renditions, Policy=json.dumps(policy))
     photo = Photo(image=upload("wire.jpg", image_bytes(size=(1200, 800))), alt_text="Smoke over a shipyard")
-    with pytest.raises(ClientError):
+    with pytest.raises(storage.StorageUnavailable) as refused:
         services.save_photo(photo=photo)
+    assert isinstance(refused.value.__cause__, ClientError)
     assert Photo.objects.count() == 0 and photo.pk is None
     assert s3.all_keys() == []
 
