@@ -7,7 +7,8 @@ story's id, stamped with what they were rendered from:
 - the story's `updated_at`, which every save of the story changes, and which a change to one of its own
   rows (bylines, attributions, tags, gallery, corrections) touches too (signals.py);
 - the *shared* generation, bumped when something many stories show changes: a photo, author, source,
-  section or tag edited or deleted, or the site settings.
+  section or tag edited or deleted, or the site settings; kept per release, so a deploy that changes the
+  templates, the site's URL or the static files starts a new one.
 
 A fragment whose stamp differs is ignored, so a change is visible on the next request, as with the page
 cache. All the fragments a page needs, and the shared generation, come in one round trip (MGET). With
@@ -18,9 +19,14 @@ import time
 
 from django.conf import settings
 
+from articles.markup import store as markup
+
 from . import store
 
-SHARED_KEY = "fragments:shared"
+
+def shared_key() -> str:
+    # Per release (markup/store.py's version): after a deploy no fragment of the last one is current.
+    return f"fragments:shared:{markup.version()}"
 
 
 def enabled() -> bool:
@@ -39,15 +45,16 @@ def lookup(stamps: dict[str, float], *, also: tuple[str, ...] = ()) -> tuple[int
     """
     if not enabled():
         return None, {}
-    found = store.call("get_many", [SHARED_KEY, *stamps, *also])
+    key = shared_key()
+    found = store.call("get_many", [key, *stamps, *also])
     if found is None:
         return None, {}
     plain = {key: found.pop(key) for key in also if key in found}
-    shared = found.pop(SHARED_KEY, None)
+    shared = found.pop(key, None)
     if shared is None:
         # Lost or never set: start a generation no stored fragment can carry.
-        store.call("add", SHARED_KEY, time.time_ns(), None)
-        return store.call("get", SHARED_KEY), plain
+        store.call("add", key, time.time_ns(), None)
+        return store.call("get", key), plain
     return shared, plain | {
         key: value for key, (gen, at, value) in found.items() if gen == shared and at == stamps.get(key)
     }
@@ -64,7 +71,7 @@ def keep(shared: int | None, entries: dict[str, tuple[float, object]]) -> None:
 def bump_shared() -> None:
     """Supersede every fragment (something many stories show has changed)."""
     # A new value, not an increment: compared for equality only, and a lost key needs no special case.
-    store.call("set", SHARED_KEY, time.time_ns(), None)
+    store.call("set", shared_key(), time.time_ns(), None)
 
 
 # --- A story's own markup -----------------------------------------------------------------------------

@@ -33,6 +33,8 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, set_response_etag
 
+from articles.markup import store as markup
+
 from . import edge, keys, purge, resolve, store
 
 STATE_KEY = "page-cache:state:v2"  # v2: the state now carries the schedule checks
@@ -172,8 +174,9 @@ def _schedule(state: dict) -> tuple[dict, bool]:
 def _page_key(request) -> str:
     path = request.get_full_path()
     digest = hashlib.sha256(f"{request.method}:{request.get_host()}:{path}".encode()).hexdigest()
-    # "v2": entries stored before keyed invalidation have another shape.
-    return f"page:v2:{digest}"
+    # "v2": entries stored before keyed invalidation have another shape. Per release (the templates, the
+    # site's URL, the static manifest: markup/store.py), so a deploy never serves the last one's pages.
+    return f"page:v2:{markup.version()}:{digest}"
 
 
 def _public_request(request) -> bool:

@@ -13,9 +13,9 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, router
-from django.templatetags.static import static
 
 from articles.models import Article
 
@@ -27,9 +27,10 @@ ROUTE_COLUMNS = f"m.parts, m.version, (SELECT last_value FROM {SEQUENCE})"
 ROUTE_JOIN = f"""LEFT JOIN articles_storedmarkup m ON m.article_id = a.id AND m.rendered_for = a.updated_at
     AND m.generation = (SELECT last_value FROM {SEQUENCE})"""
 
-# What a story's markup is made by: a release that changes any of it renders stories afresh.
+# What a story's markup is made by: a release that changes any of it renders stories afresh. Every site
+# template, since the page cache keys pages by this version too (caching/pagecache.py).
 _SOURCES = (
-    "templates/includes",
+    "templates",
     "articles/blocks",
     "articles/public/render.py",
     "articles/public/cards.py",
@@ -38,18 +39,30 @@ _SOURCES = (
 )
 
 
-@cache
 def version() -> str:
-    """The release's markup version: the code and templates that render a story, and the URLs it holds."""
+    """The release's markup version: the code and templates that render a story, and the URLs it holds
+    (the site's, media's, and the static files' as the manifest names them). A deploy that changes any of
+    them supersedes everything kept, with no step of its own."""
+    return _version(settings.SITE_URL, settings.MEDIA_URL, settings.STATIC_URL, _static_manifest())
+
+
+def _static_manifest() -> str:
+    # A changed static file changes its hashed name in the manifest (production); without a manifest
+    # (development) a static file's URL never changes.
+    return getattr(staticfiles_storage, "manifest_hash", "") or ""
+
+
+@cache
+def _version(*urls: str) -> str:
     digest = hashlib.blake2b(digest_size=16)
     root = Path(settings.BASE_DIR)
     for source in _SOURCES:
         path = root / source
         for file in sorted(path.rglob("*") if path.is_dir() else [path]):
-            if file.suffix in (".py", ".html"):
+            if file.suffix in (".py", ".html", ".txt", ".xml"):
                 digest.update(file.read_bytes())
-    for value in (settings.SITE_URL, settings.MEDIA_URL, static("img/social-default.png")):
-        digest.update(str(value).encode())
+    for value in urls:
+        digest.update(value.encode())
     return digest.hexdigest()
 
 

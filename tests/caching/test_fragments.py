@@ -168,7 +168,7 @@ def test_lost_shared_generation_supersedes_every_fragment(client, story):
     # Changed without a signal and without a new stamp: only a new generation can supersede the markup.
     Article.objects.filter(pk=story.pk).update(headline="Changed quietly")
     assert "Changed quietly" not in client.get(story.get_absolute_url()).content.decode()
-    cache.delete(fragments.SHARED_KEY)
+    cache.delete(fragments.shared_key())
     # The story's markup is also kept with it (articles/markup/), under the database's own generation.
     markup.bump()
     assert "Changed quietly" in client.get(story.get_absolute_url()).content.decode()
