@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from articles.caching import store
+from newsroom import proxies
 
 
 @dataclass(frozen=True)
@@ -41,16 +42,8 @@ class Verdict:
 
 
 def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or with API_TRUSTED_PROXIES proxies in front (each appending to
-    X-Forwarded-For), the address the nearest of them saw. Entries a client wrote itself are ignored."""
-    proxies = settings.API_TRUSTED_PROXIES
-    if proxies:
-        chain = [
-            part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()
-        ]
-        if len(chain) >= proxies:
-            return chain[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address as every part of the site reads it (newsroom/proxies.py: TRUSTED_PROXIES)."""
+    return proxies.client_ip(request) or ""
 
 
 def hit(bucket: str, limit: int) -> Verdict | None:

@@ -240,7 +240,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# --- Many machines: read replicas, health checks, trusted proxies (newsroom/ops) ---
+# --- Many machines: read replicas, health checks (newsroom/ops), trusted proxies (newsroom/proxies.py) ---
 # Anonymous readers' pages may read these replicas (comma-separated database URLs), once they have replayed
 # past the last publish (articles/caching/walgate.py); everything else reads DATABASE_URL.
 DATABASE_REPLICAS = []
@@ -271,11 +271,12 @@ REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "0"))
 REPLICA_RETRY_SECONDS = float(os.environ.get("REPLICA_RETRY_SECONDS", "5"))
 
 # Addresses (IPs or CIDR ranges) of the proxies in front of the app: only they may say who the client is
-# (X-Forwarded-For), so the sign-in lockout counts each client, not the proxy (newsroom/ops/proxies.py).
+# (X-Forwarded-For), so the sign-in lockout and the API's rate limits count each client, not the proxy
+# (newsroom/proxies.py: the one rule for who the client is).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 for _proxy in TRUSTED_PROXIES:
     ipaddress.ip_network(_proxy, strict=False)  # a typo stops the start, not a sign-in
-AXES_CLIENT_IP_CALLABLE = "newsroom.ops.proxies.client_ip"
+AXES_CLIENT_IP_CALLABLE = "newsroom.proxies.client_ip"
 
 # --- Embeds and story blocks (articles/blocks/) ---
 from articles.blocks.providers import frame_sources  # noqa: E402 - pure Python, no app loading

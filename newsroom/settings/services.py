@@ -3,6 +3,8 @@ API): read from the environment like the rest, imported at the end of base.py.""
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .env import env_bool, env_list
 
 # --- Background work, wire ingest, webhooks ---
@@ -48,5 +50,10 @@ ERROR_CACHE_SECONDS = int(os.environ.get("ERROR_CACHE_SECONDS", "10"))
 API_RATE_WINDOW = int(os.environ.get("API_RATE_WINDOW", "60"))
 API_ANON_RATE = int(os.environ.get("API_ANON_RATE", "60"))
 API_KEY_RATE = int(os.environ.get("API_KEY_RATE", "1200"))
-# Proxies in front that append the client's address to X-Forwarded-For (0: use the connection's address).
-API_TRUSTED_PROXIES = int(os.environ.get("API_TRUSTED_PROXIES", "0"))
+# Who the client is behind proxies is one setting for sign-in lockout, rate limits and logs alike:
+# TRUSTED_PROXIES (base.py, newsroom/proxies.py). The API's own count of proxies is gone; a deployment
+# still setting it would count its proxy as every client, so it stops the start instead.
+if os.environ.get("API_TRUSTED_PROXIES"):
+    raise ImproperlyConfigured(
+        "API_TRUSTED_PROXIES is no longer read: list your proxies' addresses in TRUSTED_PROXIES instead."
+    )

@@ -1,17 +1,23 @@
 """Behind the load balancer the sign-in lockout counts each client, not the proxy; a client outside it
-cannot pick the address it is counted under (newsroom/ops/proxies.py, AXES_CLIENT_IP_CALLABLE)."""
+cannot pick the address it is counted under (newsroom/proxies.py, AXES_CLIENT_IP_CALLABLE)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from newsroom.ops.proxies import client_ip
+from newsroom.proxies import client_ip
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "pw-Secret-123"  # what tests/conftest.py gives every user
 PROXY = "10.0.0.5"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -78,3 +84,12 @@ def test_without_trusted_proxies_the_header_means_nothing(settings):
     settings.TRUSTED_PROXIES = []
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert client_ip(request) == "10.0.0.5"
+
+
+def test_the_apis_old_count_of_proxies_stops_the_start():
+    # It would count the proxy as every client: refused with what to set instead.
+    env = {**os.environ, "API_TRUSTED_PROXIES": "1", "DJANGO_SETTINGS_MODULE": "newsroom.settings.test"}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode != 0 and "TRUSTED_PROXIES" in done.stderr

@@ -5,8 +5,9 @@ every hop that is one of TRUSTED_PROXIES gives the first address no proxy of our
 Whatever a client writes into the header itself lies further left and is never reached. A request that
 does not come from a trusted proxy is taken at its REMOTE_ADDR, whatever the header says.
 
-django-axes counts failed sign-ins per address through `client_ip` (AXES_CLIENT_IP_CALLABLE), so behind
-a load balancer one attacker cannot lock an editor out for everyone.
+The one rule for who the client is: django-axes counts failed sign-ins per address through `client_ip`
+(AXES_CLIENT_IP_CALLABLE), so behind a load balancer one attacker cannot lock an editor out for everyone,
+and the read API counts its anonymous clients by the same address (articles/api/ratelimit.py).
 """
 
 import functools
