@@ -2,7 +2,6 @@ import json
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils.cache import set_response_etag
 
 from . import keys, ratelimit
 
@@ -70,11 +69,8 @@ class ApiGateMiddleware:
             request.method = "GET"
             response = self.get_response(request)
             request.method = "HEAD"
-            # ConditionalGetMiddleware tags GETs only: the ETag the GET would carry.
-            if not response.has_header("ETag") and response.status_code == 200:
-                set_response_etag(response)
-            response["Content-Length"] = str(len(response.content))
-            response.content = b""
+            # The body stays for the middleware outside (the ETag, compression: the GET's, per encoding);
+            # the server drops it from a HEAD's answer.
         else:
             response = self.get_response(request)
         if verdict is not None:

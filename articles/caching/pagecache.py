@@ -173,7 +173,9 @@ def _schedule(state: dict) -> tuple[dict, bool]:
 
 def _page_key(request) -> str:
     path = request.get_full_path()
-    digest = hashlib.sha256(f"{request.method}:{request.get_host()}:{path}".encode()).hexdigest()
+    # A HEAD is the GET without its body (the server drops it): the same entry, the same ETag.
+    method = "GET" if request.method == "HEAD" else request.method
+    digest = hashlib.sha256(f"{method}:{request.get_host()}:{path}".encode()).hexdigest()
     # "v2": entries stored before keyed invalidation have another shape. Per release (the templates, the
     # site's URL, the static manifest: markup/store.py), so a deploy never serves the last one's pages.
     return f"page:v2:{markup.version()}:{digest}"

@@ -1,6 +1,28 @@
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.middleware import http
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import parse_http_date_safe
+
+
+class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
+    """Django's, with HEAD answered as GET is: Django's skips HEAD (its body may be empty), but here a HEAD
+    runs the same view and the server drops the body after, so it gets the GET's ETag and its 304. A
+    client validating with HEAD, then GET, sees one ETag per encoding."""
+
+    def process_response(self, request, response):
+        if request.method not in ("GET", "HEAD"):
+            return response
+        if self.needs_etag(response) and not response.has_header("ETag"):
+            set_response_etag(response)
+        etag = response.get("ETag")
+        last_modified = parse_http_date_safe(response.get("Last-Modified", "")) or None
+        if etag or last_modified:
+            return get_conditional_response(
+                request, etag=etag, last_modified=last_modified, response=response
+            )
+        return response
 
 
 class SecurityHeadersMiddleware:

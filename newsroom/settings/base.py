@@ -58,7 +58,7 @@ MIDDLEWARE = [
     # on every response; static files come pre-compressed (gzip and brotli) from WhiteNoise.
     "django.middleware.gzip.GZipMiddleware",
     # Outside the page cache, so cache hits get ETags and 304s too.
-    "django.middleware.http.ConditionalGetMiddleware",
+    "articles.public.middleware.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache and before anything that can fail early (a bad Host header): every response
     # gets these headers, and a cached page is served with a fresh policy instead of replaying its nonce.
