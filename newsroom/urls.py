@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from articles.api.views import api
+from articles.api.views import api, no_such_endpoint
 from articles.public import media as serve
 from newsroom.accounts import twofactor
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Before the public site's routes, whose section pattern would take "api".
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", no_such_endpoint),
     path("", include("articles.public.urls")),
 ]
 

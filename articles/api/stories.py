@@ -89,7 +89,7 @@ def filtered(*, section=None, tag=None, author=None, updated_since=None) -> Sele
         queryset = queryset.filter(tags=_lookup(Tag, tag, "tag"))
     if author:
         queryset = queryset.filter(authors=_lookup(Author, author, "author"))
-    if updated_since:
+    if updated_since is not None:  # an empty value is a malformed time, not no filter
         return _changed_since(queryset, parse_time(updated_since, "updated_since"))
     return Selection(queryset)
 

@@ -89,6 +89,11 @@ def _not_found(what: str) -> HttpResponse:
     return json_response({"detail": f"No published {what} has this id."}, status=404)
 
 
+def no_such_endpoint(request, rest=""):
+    """Any other path under /api/v1/: the API's own 404, as JSON, not the site's HTML page."""
+    return json_response({"detail": "No such endpoint: see /api/v1/ for the ones there are."}, status=404)
+
+
 RESPONSES_LIST = {400: schemas.Problem, 401: schemas.Problem, 429: schemas.Problem}
 RESPONSES_DETAIL = {404: schemas.Problem, 401: schemas.Problem, 429: schemas.Problem}
 
@@ -121,6 +126,15 @@ def _date_time(schema: dict) -> None:
     schema.update(type="string", format="date-time")
 
 
+# Opaque, but documented as what it is: base64url, unpadded, no longer than a cursor this API makes.
+CURSOR = Field(
+    "",
+    description="`next_cursor` of the page before",
+    pattern=r"^[A-Za-z0-9_-]*$",
+    max_length=stories.MAX_CURSOR_LENGTH,
+)
+
+
 class StoryFilters(BaseModel):
     section: str = Field("", description="A section's slug (its sub-sections' stories included)")
     tag: str = Field("", description="A tag's slug")
@@ -130,7 +144,7 @@ class StoryFilters(BaseModel):
         description="Stories changed at or after this ISO 8601 time (UTC when it has no offset)",
         json_schema_extra=_date_time,
     )
-    cursor: str = Field("", description="`next_cursor` of the page before")
+    cursor: str = CURSOR
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Stories per page")
 
 
@@ -204,7 +218,7 @@ def section_list(request):
 
 
 class ListingParams(BaseModel):
-    cursor: str = Field("", description="`next_cursor` of the page before")
+    cursor: str = CURSOR
     limit: int = Field(LISTING_PAGE_SIZE, ge=1, le=MAX_LISTING_PAGE_SIZE, description="Entries per page")
 
 
