@@ -2,7 +2,7 @@
 readers saw and the table of results.
 
 Kept apart from the script so they can be unit-tested without starting anything
-(tests/infra/test_cluster_parts.py).
+(tests/infra/test_cluster_parts.py). The cluster's VCL is the deployment's (newsroom/ops/vcl.py).
 """
 
 import argparse
@@ -10,51 +10,41 @@ import collections
 import math
 import os
 import re
+import socket
 import threading
 import time
 
-PROBE = """
-# The app nodes, checked on /healthz: a node that stops answering leaves the director within ~1.5 s.
-probe healthz {
-    .url = "/healthz";
-    .interval = 0.5s;
-    # Generous: a busy node's /healthz waits behind page renders, and a node wrongly marked sick leaves
-    # the other alone (or none). A dead node refuses at once; retries cover it until the probe notices.
-    .timeout = 2s;
-    .window = 4;
-    .threshold = 2;
-    .initial = 2;
-}
-"""
+from newsroom.ops.vcl import cluster_vcl  # noqa: F401 - the cluster test's VCL is compose's
 
-BACKEND = """
-backend app{n} {{
-    .host = "127.0.0.1";
-    .port = "{port}";
-    .connect_timeout = 1s;
-    .first_byte_timeout = 30s;
-    .probe = healthz;
-}}
-"""
+# Every engine's loopback port, as an offset from the first: CLUSTER_BASE_PORT moves them all together
+# (another soak, or a service already on 8161-8172).
+PORT_OFFSETS = {
+    "pg_primary": 0, "pg_replica": 1, "redis_primary": 2, "redis_replica": 3,
+    "sentinels": (4, 5, 6), "moto": 7, "varnish_admin": 8, "varnish": 9, "nodes": (10, 11),
+}  # fmt: skip
+PORT_SPAN = 12
 
-DIRECTOR = """
-sub vcl_init {{
-    new nodes = directors.round_robin();
-{adds}
-}}
 
-sub vcl_backend_fetch {{
-    set bereq.backend = nodes.backend();
-}}
+def cluster_ports(base: int) -> dict:
+    """The soak's ports from `base`, refused with a clear message when they would leave 1024-65535."""
+    if not 1024 <= base <= 65535 - PORT_SPAN:
+        raise SystemExit(f"CLUSTER_BASE_PORT={base}: give a port from 1024 to {65535 - PORT_SPAN}")
+    return {
+        name: tuple(base + n for n in offset) if isinstance(offset, tuple) else base + offset
+        for name, offset in PORT_OFFSETS.items()
+    }
 
-# A node that died between two probes: a read is sent again to the next node (round robin), never shown
-# to the reader as a 503. Writes are not repeated.
-sub vcl_backend_error {{
-    if (bereq.retries < {retries} && (bereq.method == "GET" || bereq.method == "HEAD")) {{
-        return (retry);
-    }}
-}}
-"""
+
+def ports_in_use(ports: dict) -> list[int]:
+    """Those of `ports` something already listens on at 127.0.0.1."""
+    flat = [p for value in ports.values() for p in (value if isinstance(value, tuple) else (value,))]
+    taken = []
+    for port in flat:
+        with socket.socket() as probe:
+            probe.settimeout(0.2)
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                taken.append(port)
+    return taken
 
 
 def parse_args(description: str):
@@ -73,21 +63,6 @@ def parse_args(description: str):
         "--stories", type=int, default=2000, help="archive stories seeded besides the demo (default 2000)"
     )
     return parser.parse_args()
-
-
-def cluster_vcl(base: str, ports: list[int], *, retries: int = 3) -> str:
-    """The repository's VCL with its single `backend default` replaced by a round-robin director over
-    the app nodes on `ports`, health-probed on /healthz, retrying reads on a backend error."""
-    backends = "".join(BACKEND.format(n=n, port=port) for n, port in enumerate(ports))
-    adds = "\n".join(f"    nodes.add_backend(app{n});" for n in range(len(ports)))
-    block = PROBE + backends + DIRECTOR.format(adds=adds, retries=retries)
-    vcl, replaced = re.subn(r"^backend default \{.*?^\}\n", lambda _: block, base, count=1, flags=re.S | re.M)
-    if replaced != 1:
-        raise ValueError("the VCL has no `backend default { ... }` block to replace")
-    vcl, imported = re.subn(r"^import xkey;$", "import xkey;\nimport directors;", vcl, count=1, flags=re.M)
-    if imported != 1:
-        raise ValueError("the VCL does not import xkey")
-    return vcl
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -2,16 +2,16 @@
 
     make cluster-test            # or: .venv/bin/python scripts/cluster_test.py [--seconds 60] [--readers 8]
 
-Starts, on loopback (ports 8161-8189), everything in temporary folders removed on exit:
-PostgreSQL primary + streaming replica (the app reads the replica behind the WAL gate), Redis primary +
-replica + 3 Sentinels, moto's S3 server (photos on it when the settings support MEDIA_STORAGE=s3), two
-gunicorn nodes, the task worker (it sends the purges), and Varnish with the repository's VCL behind a
-round-robin director probing /healthz. An editor process publishes a story (or edits a live one) every
---publish-every seconds through the real services, which purge Varnish and the page cache by surrogate
-key. Reader threads fetch random public pages through Varnish, and --origin-readers more from the node
-that stays up directly (behind the edge the app mostly sees just-purged pages: only direct reads measure
-the page cache itself). At 40% of the run one node is killed (SIGKILL, workers too), at 55% the Redis
-primary; the node comes back at 75% (held out of Varnish while warmed, as in a rolling restart).
+Starts, on loopback (ports 8161-8172; CLUSTER_BASE_PORT=9161 moves them), everything in temporary folders
+removed on exit: PostgreSQL primary + streaming replica (the app reads the replica behind the WAL gate),
+Redis primary + replica + 3 Sentinels, moto's S3 server (photos on it when the settings support
+MEDIA_STORAGE=s3), two gunicorn nodes, the task worker (it sends the purges), and Varnish with the
+repository's VCL behind a round-robin director probing /healthz. An editor process publishes a story (or
+edits a live one) every --publish-every seconds through the real services, which purge Varnish and the page
+cache by surrogate key. Reader threads fetch random public pages through Varnish, and --origin-readers more
+from the node that stays up directly (behind the edge the app mostly sees just-purged pages: only direct
+reads measure the page cache itself). At 40% of the run one node is killed (SIGKILL, workers too), at 55%
+the Redis primary; the node comes back at 75% (held out of Varnish while warmed, as in a rolling restart).
 Afterwards every story is asked of each node directly.
 
 Targets (exit status 1 if one is missed): no 5xx and no failed request, every story visible on both nodes,
@@ -21,6 +21,7 @@ p99 < 1 s.
 
 import contextlib
 import http.client
+import os
 import random
 import secrets
 import shutil
@@ -45,7 +46,7 @@ from cluster_engines import (  # noqa: E402
     settings_support_s3,
     stop_node,
 )
-from cluster_parts import Tally, article_links, parse_args, report  # noqa: E402
+from cluster_parts import Tally, article_links, cluster_ports, parse_args, ports_in_use, report  # noqa: E402
 
 from tests.infra.engines import (  # noqa: E402
     PG_BIN,
@@ -59,9 +60,10 @@ from tests.infra.engines import (  # noqa: E402
     wait_for,
 )
 
-PG_PRIMARY, PG_REPLICA = 8161, 8162
-REDIS_PRIMARY, REDIS_REPLICA, SENTINELS = 8163, 8164, (8165, 8166, 8167)
-MOTO, VARNISH, VARNISH_ADMIN, NODES = 8168, 8170, 8169, (8171, 8172)
+PORTS = cluster_ports(int(os.environ.get("CLUSTER_BASE_PORT", "8161")))
+PG_PRIMARY, PG_REPLICA = PORTS["pg_primary"], PORTS["pg_replica"]
+REDIS_PRIMARY, REDIS_REPLICA, SENTINELS = PORTS["redis_primary"], PORTS["redis_replica"], PORTS["sentinels"]
+MOTO, VARNISH, VARNISH_ADMIN, NODES = PORTS["moto"], PORTS["varnish"], PORTS["varnish_admin"], PORTS["nodes"]
 # seed_archive only writes to a database whose name says "bench" (it empties tables first).
 DATABASE = "newsroom_cluster_bench"
 # What readers ask for, and how often: a news site's traffic is mostly the home page and fresh stories.
@@ -333,6 +335,11 @@ def main() -> int:
     args = parse_args(__doc__.split("\n\n")[0])
     if PG_BIN is None or REDIS_SERVER is None:
         raise SystemExit("PostgreSQL server binaries and redis-server are needed (apt-get install them)")
+    if taken := ports_in_use(PORTS):
+        raise SystemExit(
+            f"ports {', '.join(map(str, taken))} are in use: stop what holds them, or move the soak with "
+            f"CLUSTER_BASE_PORT (now {PG_PRIMARY}), e.g. CLUSTER_BASE_PORT=9161 make cluster-test"
+        )
     # SIGTERM (CI's timeout, make's) unwinds like Ctrl-C, through the cleanup below.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     folder = Path(tempfile.mkdtemp(prefix="newsroom-cluster-"))

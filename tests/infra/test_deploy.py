@@ -22,7 +22,7 @@ COMPOSE_ENV = {
     "S3_SECRET_KEY": "b",
 }
 SERVICES = {
-    "app-1", "app-2", "migrate", "worker", "varnish", "db", "db-replica",
+    "app-1", "app-2", "migrate", "media-buckets", "worker", "varnish", "db", "db-replica",
     "redis", "redis-replica", "sentinel-1", "sentinel-2", "sentinel-3", "s3",
 }  # fmt: skip
 
@@ -59,10 +59,10 @@ def test_the_compose_file_is_valid_and_describes_the_whole_stack():
 def test_the_validator_refuses_a_broken_file(tmp_path):
     broken = tmp_path / "compose.yaml"
     broken.write_text(
-        (ROOT / "compose.yaml").read_text().replace("depends_on: [redis]", "dependson: [redis]")
+        (ROOT / "compose.yaml").read_text().replace("restart: unless-stopped", "restrat: unless-stopped")
     )
     done = compose("config", "-q", file=broken)
-    assert done.returncode != 0 and "dependson" in done.stderr
+    assert done.returncode != 0 and "restrat" in done.stderr
 
 
 def test_secrets_must_come_from_the_environment():
