@@ -1,3 +1,3 @@
 """The newsroom's admin, one module per screen."""
 
-from . import apikeys, articles, desk, frontpage, photos, taxonomy, trash, webhooks, wire  # noqa: F401 - the screens
+from . import apikeys, articles, desk, frontpage, photos, redirects, taxonomy, trash, webhooks, wire  # noqa: F401 - the screens

@@ -12,6 +12,7 @@ from .markup import StoredCard, StoredMarkup
 from .people import RESERVED_SLUGS, Author, Section, Source
 from .photos import HeldUpload, Photo
 from .publication import VISIBLE_DIGEST_SQL, ArticleQuerySet, published_q, published_sql, section_q
+from .redirects import NotFound, Redirect
 from .site import SiteSettings, SocialLink
 from .story import (
     BODY_EDITOR_EXTENSIONS,
@@ -24,14 +25,17 @@ from .story import (
 )
 from .webhooks import WebhookDelivery, WebhookSubscription
 from .wire import WireFeed, WireItem
+from .wordpress import WordPressComment, WordPressItem
 
 __all__ = [
     "BODY_EDITOR_EXTENSIONS", "RESERVED_SLUGS", "VISIBLE_DIGEST_SQL",
     "ApiKey", "Article", "ArticleAuthor", "ArticleQuerySet", "ArticleSource", "Author", "Autosave",
     "BreakingBanner", "Correction", "EditLock", "FrontLayout", "FrontSection", "FrontStory", "GalleryItem",
     "HeldUpload",
-    "LiveCoverage", "LiveEntry", "LiveEntryEdit", "PendingVersion", "Photo", "Revision", "Section",
+    "LiveCoverage", "LiveEntry", "LiveEntryEdit", "NotFound", "PendingVersion", "Photo", "Redirect",
+    "Revision", "Section",
     "SiteSettings", "SlugRedirect", "SocialLink", "Source", "StoredCard", "StoredMarkup", "StoryComment",
     "TrashedArticle", "Transition", "WebhookDelivery", "WebhookSubscription", "WireFeed", "WireItem",
+    "WordPressComment", "WordPressItem",
     "published_q", "published_sql", "section_q",
 ]  # fmt: skip

@@ -32,6 +32,9 @@ EDITOR = {
     "articles.liveentry": ALL,
     "articles.livecoverage": ALL,
     "articles.slugredirect": ["view"],
+    # Old addresses (a move from WordPress, a renamed section) and the 404s readers hit.
+    "articles.redirect": ALL,
+    "articles.notfound": ["view", "delete"],
     "articles.sitesettings": ["change", "view"],
     # The front pages and the breaking news banner (articles/frontpage/, policy.can_arrange_front).
     "articles.frontlayout": ["arrange_front"],

@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "articles.public.middleware.SecurityHeadersMiddleware",
     # Before anything reads the query string into a database query (filters, search, autocomplete).
     "articles.public.middleware.AdminQueryNulMiddleware",
+    # Old addresses (a WordPress archive's): outside the page cache, which would answer /?p=12 as the home
+    # page; other paths only once the site has said 404 (articles/public/redirects.py).
+    "articles.public.redirects.RedirectMiddleware",
     # API keys and rate limits (/api/ only), before the page cache: cached answers are counted too.
     "articles.api.middleware.ApiGateMiddleware",
     # Before sessions and auth: a cache hit costs no database query at all.
