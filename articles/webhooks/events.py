@@ -4,6 +4,8 @@ in the service's transaction (a rolled-back change tells nobody). Drafts make no
 live story, or a story going live, are events."""
 
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.utils import timezone
 
@@ -14,11 +16,26 @@ from articles.worker.retry import enqueue_with_transaction
 from . import payload
 from .delivery import deliver
 
+_quiet = ContextVar("webhooks_quiet", default=False)
+
+
+@contextmanager
+def quiet():
+    """No events for the changes made inside: an archive brought in from another system is not news
+    to partners (they read it from the API)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
 
 def story_event(article, event: str, *, at=None) -> int:
     """Tell subscribers `event` happened to `article`: now, with the story as it is in this transaction, or
     at `at` for a scheduled publication (the delivery then goes only if the story is still due, as it is
     then). Returns how many deliveries were queued."""
+    if _quiet.get():
+        return 0
     subscriptions = list(WebhookSubscription.objects.filter(active=True, events__contains=[event]))
     if not subscriptions:
         return 0
