@@ -5,12 +5,15 @@ WordPress's query-string addresses on the home page (`/?p=4812`, which the home 
 answer), before. Outside the page cache, so a cached home page never hides `/?p=`. The 404s that stay
 404s are counted for the editors (Redirects → 404s readers hit)."""
 
+import re
+
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.utils.cache import patch_cache_control
 
 from articles.models.redirects import QUERY_KEYS, normalise
 from articles.redirects import services
 
+PAGED = re.compile(r"^(.*)/page/\d{1,6}$")
 SKIPPED = ("/admin/", "/api/", "/static/", "/preview/")
 REDIRECT_SECONDS = 300  # the edge and browsers keep a redirect no longer than a changed one may be stale
 
@@ -32,15 +35,26 @@ class RedirectMiddleware:
         found = services.find(address)
         if found is None and "?" in address:
             found = services.find(address.split("?", 1)[0])
+        if found is None and (paged := PAGED.match(address.split("?", 1)[0])):
+            found = self._page(paged.group(1) or "/")
         if found is not None:
             return self._redirect(found)
         services.record_not_found(request)
         return response
 
     @staticmethod
+    def _page(base: str):
+        """WordPress's `/page/2/` of an archive it redirects: the archive here. Its page 2 held other
+        stories than ours (another page size, another archive), and ours may have no page 2 at all."""
+        if base == "/":
+            return "/", True, None
+        return services.find(base)
+
+    @staticmethod
     def _redirect(found):
         target, permanent, redirect_id = found
-        services.count_hit(redirect_id)
+        if redirect_id is not None:
+            services.count_hit(redirect_id)
         response = (HttpResponsePermanentRedirect if permanent else HttpResponseRedirect)(target)
         patch_cache_control(response, public=True, max_age=REDIRECT_SECONDS)
         return response

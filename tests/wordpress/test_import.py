@@ -218,3 +218,19 @@ def test_editors_find_the_imported_stories_in_the_admin(run_import, uploads, edi
     assert "Imported from WordPress (post 4812)" in list(history)
     redirects = editor_client.get(reverse("admin:articles_redirect_changelist"))
     assert "/2019/05/12/council-votes-bridge" in redirects.content.decode()
+
+
+def test_archive_addresses_land_on_their_pages_here(run_import, uploads, client):
+    run_import("--media-dir", str(uploads))
+    council = story(4812).section
+    assert f"/{council.slug}/" == client.get("/category/local/council/")["Location"]
+    assert client.get("/category/council/")["Location"] == f"/{council.slug}/"
+    assert one_hop(client, "/category/local/council/")
+    assert one_hop(client, "/category/planning/feed/")  # a category deeper than sections: its ancestor's
+    assert client.get("/category/sport/page/2/")["Location"] == "/sport/"
+    assert one_hop(client, "/author/t.okafor/")
+    assert "Tunde Okafor" in one_hop(client, "/author/t.okafor/")
+    assert one_hop(client, "/author/mhollis/feed/")
+    assert one_hop(client, "/tag/caf%C3%A9-culture/")
+    assert one_hop(client, "/feed/") and one_hop(client, "/?feed=rss2")
+    assert one_hop(client, "/page/3/")
