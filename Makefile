@@ -1,11 +1,14 @@
 # The README's commands. Each target sets up what it needs (scripts/setup.sh) and is safe to re-run.
-.PHONY: run test bench backup restore lighthouse cluster-test
+.PHONY: run test bench bench-import backup restore lighthouse cluster-test
 run:
 	bash scripts/run.sh
 test:
 	bash scripts/test.sh
 bench:
 	bash scripts/bench.sh
+# A generated 50,000-post WordPress export imported into a database of its own (ARGS="--posts 5000").
+bench-import:
+	bash -c 'source scripts/setup.sh && DATABASE_URL="$${DATABASE_URL%/*}/newsroom_bench_import" python bench/wordpress_import.py $(ARGS)'
 lighthouse:
 	bash scripts/lighthouse.sh
 # The many-machines soak (scripts/cluster_test.py): not part of `make test`. ARGS="--seconds 120" etc.

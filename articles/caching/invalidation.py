@@ -26,6 +26,8 @@ is the public side's (public/render.py connects that after this table, so it run
 import functools
 import logging
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -232,6 +234,29 @@ def _pages(rule: Supersedes, instance, signal, changes: Changes) -> None:
             changes.schedule = True  # a layout's time, the banner's expiry: pages change by themselves then
 
 
+_held = ContextVar("invalidation_held", default=False)
+
+
+def holding() -> bool:
+    return _held.get()
+
+
+@contextmanager
+def held():
+    """Thousands of changes at once (an import): none of their pages is resolved and purged alone,
+    which cost more than the writes; when the block ends, however it ends, every page is superseded
+    once. Fragments, stored markup and the site context are superseded as usual."""
+    token = _held.set(True)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+        walgate.record()
+        pagecache.invalidate_keys({keys.CHROME})
+        purge.purge_later({keys.CHROME})
+        pagecache.note_schedule()
+
+
 def changed(sender, instance, signal, created=False, **kwargs):
     rule = TABLE[sender]
     if isinstance(instance, TaggedItem) and _story_id(instance) is None:
@@ -240,7 +265,7 @@ def changed(sender, instance, signal, created=False, **kwargs):
     # First, once per commit: a reader whose miss follows any supersession below reads past this commit.
     if not any(func is walgate.record for _, func, _ in transaction.get_connection().run_on_commit):
         on_commit(walgate.record)
-    if rule.pages:
+    if rule.pages and not _held.get():
         _record(functools.partial(_pages, rule, instance, signal))
     if rule.site:
         on_commit(invalidate_site_context)

@@ -14,7 +14,7 @@ from taggit.models import Tag
 
 from articles import story_query
 from articles.blocks.render import render_body
-from articles.caching import fragments, keys
+from articles.caching import fragments, invalidation, keys
 from articles.caching.site import site_context
 from articles.markup import store as markup
 from articles.models import (
@@ -145,8 +145,10 @@ def prerender(article_id: int) -> None:
 
 def _saved(sender, instance, **kwargs):
     # The admin saves a story with its inlines in one transaction: its markup is rendered once, from what
-    # was committed, before its first readers arrive together.
-    transaction.on_commit(functools.partial(prerender, instance.pk))
+    # was committed, before its first readers arrive together. An archive being imported has no such
+    # readers waiting: its stories are rendered when first read.
+    if not invalidation.holding():
+        transaction.on_commit(functools.partial(prerender, instance.pk))
 
 
 def connect() -> None:

@@ -11,28 +11,24 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-from taggit.models import Tag
 
+from articles.caching import invalidation
 from articles.frontpage import selectors as front_selectors
 from articles.frontpage import services as front_services
 from articles.images.storage import StorageUnavailable
 from articles.models import (
     Article,
-    Author,
     FrontLayout,
-    Redirect,
-    Section,
     SlugRedirect,
     WordPressComment,
     WordPressItem,
 )
 from articles.models.redirects import normalise
 from articles.publishing import editing, notifications, workflow
-from articles.redirects import services as redirects
 from articles.webhooks import events
 
+from . import addresses as addresses_here
 from . import body, media, terms, wxr
 from .report import Report
 
@@ -44,6 +40,7 @@ STANDFIRST_MAX = Article._meta.get_field("standfirst").max_length
 STATUSES = {"publish": "published", "future": "scheduled", "draft": "draft", "pending": "review",
             "private": "draft", "trash": "trash"}  # fmt: skip
 STICKY_MAX = 6
+BATCH = 100  # posts per transaction
 
 
 class ImportFailed(Exception):
@@ -87,11 +84,11 @@ class Importer:
         self.terms = terms.Terms(site=self.site, report=self.report, dry_run=self.options.dry_run,
                                  create_accounts=self.options.create_accounts)  # fmt: skip
         self.terms.load_known()
-        with notifications.muted(), events.quiet():
+        with notifications.muted(), events.quiet(), invalidation.held():
             self._first_pass()
             if not self.options.dry_run:
                 with transaction.atomic():
-                    self._term_redirects()
+                    addresses_here.archive_redirects(self.terms, self.report)
             self._second_pass()
             if not self.options.dry_run:
                 self._sticky_front()
@@ -140,6 +137,7 @@ class Importer:
     def _second_pass(self) -> None:
         known = self._known(Kind.POST) | {k: v for k, v in self._known(Kind.PAGE).items()}
         with _open(self.path) as source:
+            batch = []
             for entry in wxr.read(source):
                 if not isinstance(entry, wxr.Item) or entry.post_type == "attachment":
                     continue
@@ -156,7 +154,19 @@ class Importer:
                 if entry.status not in STATUSES:
                     self.report.skipped.append(f"post {entry.post_id}: WordPress status {entry.status!r}")
                     continue
-                self._post(entry, known.get(entry.post_id))
+                batch.append(entry)
+                if len(batch) == BATCH:
+                    self._posts(batch, known)
+                    batch = []
+            self._posts(batch, known)
+
+    def _posts(self, batch: list[wxr.Item], known: dict) -> None:
+        """A batch of posts in one transaction, each in a savepoint of its own: the caches are told once
+        per batch (one resolve, one purge) instead of once per post, and a crash loses only the batch,
+        matches and all, which the next run does again."""
+        with transaction.atomic():
+            for item in batch:
+                self._post(item, known.get(item.post_id))
 
     # --- posts -----------------------------------------------------------------------------------
 
@@ -289,59 +299,7 @@ class Importer:
                 addresses.add(normalise(url))
         here = normalise(article.get_absolute_url())
         for address in addresses - {here, "/"}:
-            self._point(address, article=article, note=f"WordPress post {item.post_id}")
-
-    def _point(self, address: str, *, article=None, to_url: str = "", note: str) -> None:
-        """One old address to a story (or a page here), unless an editor already said otherwise."""
-        address = normalise(address)
-        if to_url and normalise(to_url) == address:
-            return  # the same address here: the site's own page answers it
-        existing = Redirect.objects.filter(old_path=address).first()
-        if existing is not None and existing.origin != Redirect.Origin.WORDPRESS:
-            self.report.warnings.append(f"{address} already redirects elsewhere (kept as it was)")
-            return
-        Redirect.objects.update_or_create(
-            old_path=address,
-            defaults={
-                "article": article,
-                "to_url": to_url,
-                "origin": Redirect.Origin.WORDPRESS,
-                "note": note,
-            },
-        )
-        self.report.redirects += existing is None
-        redirects.forget(address)
-
-    def _term_redirects(self) -> None:
-        """WordPress's archive addresses: categories (nested paths too), tags, authors, and their feeds."""
-        section_ids = {place.section_id for place in self.terms.categories.values()}
-        sections = dict(Section.objects.filter(pk__in=section_ids).values_list("pk", "slug"))
-        for nicename, place in self.terms.categories.items():
-            chain, parent = [nicename], self.terms.parents.get(nicename, "")
-            while parent and len(chain) < 10:
-                chain.insert(0, parent)
-                parent = self.terms.parents.get(parent, "")
-            slug = sections[place.section_id]
-            page = reverse("articles:section", kwargs={"slug": slug})
-            feed = reverse("articles:section_feed_rss", kwargs={"slug": slug})
-            for path in {f"/category/{nicename}/", f"/category/{'/'.join(chain)}/"}:
-                self._point(path, to_url=page, note=f"WordPress category {nicename}")
-                self._point(path + "feed/", to_url=feed, note=f"WordPress category {nicename}'s feed")
-        tags = dict(Tag.objects.filter(name__in=self.terms.tags.values()).values_list("name", "slug"))
-        for wp_slug, name in self.terms.tags.items():
-            if name in tags:
-                page = reverse("articles:tag", kwargs={"slug": tags[name]})
-                self._point(f"/tag/{wp_slug}/", to_url=page, note=f"WordPress tag {wp_slug}")
-                feed = reverse("articles:tag_feed_rss", kwargs={"slug": tags[name]})
-                self._point(f"/tag/{wp_slug}/feed/", to_url=feed, note=f"WordPress tag {wp_slug}'s feed")
-        slugs = dict(Author.objects.filter(pk__in=self.terms.authors.values()).values_list("pk", "slug"))
-        for login, author_id in self.terms.authors.items():
-            page = reverse("articles:author", kwargs={"slug": slugs[author_id]})
-            self._point(f"/author/{login}/", to_url=page, note=f"WordPress author {login}")
-            feed = reverse("articles:author_feed_rss", kwargs={"slug": slugs[author_id]})
-            self._point(f"/author/{login}/feed/", to_url=feed, note=f"WordPress author {login}'s feed")
-        self._point("/feed/", to_url=reverse("articles:feed_rss"), note="WordPress's main feed")
-        self._point("/?feed=rss2", to_url=reverse("articles:feed_rss"), note="WordPress's main feed")
+            addresses_here.point(self.report, address, article=article, note=f"WordPress post {item.post_id}")
 
     def _comments(self, item: wxr.Item, article: Article) -> None:
         rows = [

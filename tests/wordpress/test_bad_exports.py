@@ -90,7 +90,12 @@ def test_an_import_that_dies_part_way_is_finished_by_the_next_run(run_import, up
     monkeypatch.setattr(importer.Importer, "_write_post", dies_on_the_third)
     with pytest.raises(RuntimeError):
         run_import("--media-dir", str(uploads))
-    assert Article.objects.count() == 2
+    assert Article.objects.count() == 0  # the batch it died in rolled back whole: matches and all
+    monkeypatch.setattr(importer, "BATCH", 1)
+    written.clear()
+    with pytest.raises(RuntimeError):
+        run_import("--media-dir", str(uploads))
+    assert Article.objects.count() == 2  # what was committed stays, each post with its match
     monkeypatch.setattr(importer.Importer, "_write_post", real)
     output = run_import("--media-dir", str(uploads))
     assert "posts: 7 were created, 0 updated, 2 unchanged" in output
