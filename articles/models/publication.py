@@ -6,7 +6,17 @@ from django.utils import timezone
 
 # A story is readable when its status is published, its publish time has come and it is not in the trash.
 # The QuerySet method, the Q and the SQL below are the same rule for the ORM, for a related lookup
-# ("article__"), and for hand-written SQL; Article.readable is it for one row already read.
+# ("article__"), for hand-written SQL, and for one row already read (readable).
+
+
+def readable(*, status, published_at, deleted_at, at=None) -> bool:
+    """The rule for one row's values, already read (the article page reads only a few columns)."""
+    return (
+        status == "published"
+        and deleted_at is None
+        and published_at is not None
+        and published_at <= (at or timezone.now())
+    )
 
 
 def published_q(at=None, *, prefix: str = "") -> Q:

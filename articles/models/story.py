@@ -12,6 +12,7 @@ from taggit.managers import TaggableManager
 from articles.routing import route
 from articles.sanitize import clean_text, sanitize_html
 
+from . import publication
 from .people import Author, Section, Source
 from .photos import Photo
 from .publication import VISIBLE_DIGEST_SQL, ArticleQuerySet, published_sql
@@ -214,13 +215,8 @@ class Article(models.Model):
 
     @classmethod
     def readable(cls, *, status, published_at, deleted_at) -> bool:
-        """published() for one row already read (the article page reads only a few columns)."""
-        return (
-            status == "published"
-            and deleted_at is None
-            and published_at is not None
-            and published_at <= timezone.now()
-        )
+        """published() for one row already read: the rule lives in publication.py."""
+        return publication.readable(status=status, published_at=published_at, deleted_at=deleted_at)
 
     @property
     def modified_at(self):

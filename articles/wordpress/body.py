@@ -11,7 +11,7 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 
-from articles.sanitize import sanitize_html
+from articles.sanitize import sanitize_html, strip_control
 
 BLOCK_TAGS = (
     r"(?:p|div|figure|figcaption|blockquote|ul|ol|li|h[1-6]|pre|table|thead|tbody|tr|td|th|hr|aside"
@@ -171,6 +171,7 @@ def convert(content: str, photo_for) -> Converted:
 
 
 def plain(text: str) -> str:
-    """An excerpt or title as plain text: tags dropped, entities decoded, spaces collapsed."""
+    """An excerpt or title as plain text: tags dropped, entities decoded, control characters (which
+    PostgreSQL and feeds refuse) dropped, spaces collapsed."""
     text = re.sub(rf"</?(?:{BLOCK_TAGS}|br)\b[^>]*>", " ", text or "", flags=re.I)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
+    return " ".join(strip_control(html.unescape(re.sub(r"<[^>]+>", "", text))).split())

@@ -26,6 +26,7 @@ from articles.models import (
 )
 from articles.models.redirects import normalise
 from articles.publishing import editing, notifications, workflow
+from articles.sanitize import strip_control
 from articles.webhooks import events
 
 from . import addresses as addresses_here
@@ -135,7 +136,7 @@ class Importer:
                         self.photos[entry.post_id] = photo_id
 
     def _second_pass(self) -> None:
-        known = self._known(Kind.POST) | {k: v for k, v in self._known(Kind.PAGE).items()}
+        known = self._known(Kind.POST) | self._known(Kind.PAGE)
         with _open(self.path) as source:
             batch = []
             for entry in wxr.read(source):
@@ -292,9 +293,9 @@ class Importer:
 
     def _redirects(self, item: wxr.Item, article: Article) -> None:
         addresses = {f"/?p={item.post_id}"}
+        site_host = urlsplit(self.site).hostname
         for url in (item.link, item.guid):
             parts = urlsplit(url)
-            site_host = urlsplit(self.site).hostname
             if url and (not parts.hostname or parts.hostname == site_host):
                 addresses.add(normalise(url))
         here = normalise(article.get_absolute_url())
@@ -307,11 +308,11 @@ class Importer:
                 site=self.site,
                 wp_id=c.wp_id,
                 article=article,
-                author_name=c.author[:250],
+                author_name=strip_control(c.author)[:250],
                 posted_at=c.date_gmt,
                 approved=c.approved,
-                text=c.text,
-            )  # fmt: skip
+                text=strip_control(c.text),
+            )
             for c in item.comments
         ]
         WordPressComment.objects.bulk_create(rows, ignore_conflicts=True)

@@ -335,3 +335,19 @@ class Editor:
         if self.process.poll() is None:
             self.process.stdin.close()
             self.process.wait(timeout=10)
+
+
+def compile_vcl(vcl: str, folder: Path) -> subprocess.CompletedProcess:
+    """`varnishd -C` on `vcl` (written to `folder`): compiles it as Varnish would load it."""
+    import pytest
+
+    varnishd = shutil.which("varnishd") or "/usr/sbin/varnishd"
+    if not Path(varnishd).exists():
+        pytest.fail("varnishd is missing: apt-get install varnish varnish-modules (make test installs them)")
+    (folder / "test.vcl").write_text(vcl)
+    return subprocess.run(
+        [varnishd, "-C", "-j", "none", "-n", str(folder / "work"), "-f", str(folder / "test.vcl")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -2,8 +2,6 @@
 
 import collections
 import math
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,6 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from cluster_parts import Tally, article_links, cluster_vcl, hit_rate, percentile, report  # noqa: E402
+
+from tests.infra.engines import compile_vcl  # noqa: E402
 
 VCL = (ROOT / "deploy" / "varnish" / "default.vcl").read_text()
 
@@ -27,16 +27,7 @@ def test_the_cluster_vcl_puts_every_node_behind_a_probed_director_and_compiles(t
     assert "return (retry);" in vcl
     # The repository's rules are kept: purges by key, the pass for staff, the X-Edge header.
     assert "xkey.purge(req.http.xkey)" in vcl and 'set resp.http.X-Edge = "HIT";' in vcl
-    varnishd = shutil.which("varnishd") or "/usr/sbin/varnishd"
-    if not Path(varnishd).exists():
-        pytest.fail("varnishd is missing: apt-get install varnish varnish-modules (make test installs them)")
-    (tmp_path / "cluster.vcl").write_text(vcl)
-    compiled = subprocess.run(
-        [varnishd, "-C", "-j", "none", "-n", str(tmp_path / "work"), "-f", str(tmp_path / "cluster.vcl")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    compiled = compile_vcl(vcl, tmp_path)
     assert compiled.returncode == 0, compiled.stderr[-2000:]
 
 

@@ -166,3 +166,18 @@ def test_pictures_are_downloaded_through_the_outbound_guard(run_import, picture_
     assert bridge.lead_photo is not None and bridge.lead_photo.credit_text == "Sam Ferrier"
     # A file that is not a picture is checked like an upload and refused, with why.
     assert "attachment 4901:" in output and "image" in output.split("attachment 4901:")[1].split("\n")[0]
+
+
+def test_control_characters_in_titles_and_comments_are_dropped(run_import, uploads, tmp_path):
+    # XML 1.0 refuses C0 controls, but lets C1 ones (U+0080-U+009F) through, which feeds refuse.
+    dirty = tmp_path / "dirty.xml"
+    text = EXPORT.read_text().replace("Council votes to rebuild", "Council\x9f votes\x85to rebuild")
+    dirty.write_text(text.replace("About time too.", "About\x85time\x9f too."))
+    run_import("--media-dir", str(uploads), export=dirty)
+    assert (
+        Article.objects.get(slug="council-votes-bridge").headline
+        == "Council votes to rebuild the old river bridge"
+    )
+    from articles.models import WordPressComment
+
+    assert WordPressComment.objects.filter(text="About time too.").exists()
