@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles.models import ApiKey
 from articles.publishing.policy import can_manage_api_keys, require
+from newsroom import audit
 
 KEY_PREFIX = "nrk_"
 # How stale "last used" may be: one write a minute per key rather than one per request.
@@ -25,6 +26,7 @@ def hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+@transaction.atomic
 @transaction.atomic
 def issue_key(*, user, name: str, owner: str, contact_email: str = "", rate_limit: int | None = None):
     """A new key: (the ApiKey row, the key itself). The key is not stored: show it now or never."""
@@ -39,6 +41,12 @@ def issue_key(*, user, name: str, owner: str, contact_email: str = "", rate_limi
         key_hash=hash_key(raw),
         created_by=user,
     )
+    audit.record(
+        "apikey.create",
+        obj=key,
+        scope=audit.Scope.SECURITY,
+        changes=audit.diff({}, {"prefix": key.prefix, "key": raw, **{n: getattr(key, n) for n in EDITABLE}}),
+    )
     return key, raw
 
 
@@ -52,10 +60,14 @@ def update_key(*, user, key: ApiKey, **changes) -> ApiKey:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    before = {name: getattr(key, name) for name in changes}
     for name, value in changes.items():
         setattr(key, name, value)
     if changes:
         key.save(update_fields=list(changes))
+        audit.record(
+            "apikey.update", obj=key, scope=audit.Scope.SECURITY, changes=audit.diff(before, changes)
+        )
     return key
 
 
@@ -67,6 +79,9 @@ def revoke_key(*, user, key: ApiKey) -> ApiKey:
     if not locked.revoked:
         locked.revoked, locked.revoked_at = True, timezone.now()
         locked.save(update_fields=["revoked", "revoked_at"])
+        audit.record(
+            "apikey.revoke", obj=locked, scope=audit.Scope.SECURITY, changes={"revoked": [False, True]}
+        )
     key.revoked, key.revoked_at = locked.revoked, locked.revoked_at
     return key
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article, BreakingBanner, FrontLayout, FrontSection, FrontStory, Section
 from articles.publishing.policy import can_arrange_front, require
+from newsroom import audit
 
 from .selectors import layout_in_force
 
@@ -103,9 +104,13 @@ def save_layout(
     # To the second, as the form shows it: "Save as new" at the same time is then the same time.
     layout.live_from = (layout.live_from or timezone.now()).replace(microsecond=0)
     sections = list(sections)
-    kept = set()
+    before, order = {}, []
     if layout.pk is not None:
-        kept = set(FrontStory.objects.filter(layout=layout).values_list("article_id", flat=True))
+        order = list(
+            FrontStory.objects.filter(layout=layout).order_by("position").values_list("article_id", flat=True)
+        )
+        before = {**audit.fields_of(FrontLayout.objects.get(pk=layout.pk)), "stories": order}
+    kept = set(order)
     problems = timing_problems(layout=layout)
     if messages := [message for _, message in story_problems(layout=layout, stories=stories, kept=kept)]:
         problems["stories"] = messages
@@ -124,13 +129,22 @@ def save_layout(
     FrontSection.objects.bulk_create(
         FrontSection(layout=layout, section=section, position=i) for i, section in enumerate(sections, 1)
     )
+    after = {**audit.fields_of(layout), "stories": [article.pk for article in stories]}
+    audit.record(
+        "frontlayout.create" if not before else "frontlayout.update",
+        obj=layout,
+        changes=audit.diff(before, after),
+        summary=f"Lead: {stories[0].headline}" if stories else "",
+    )
     return layout
 
 
 def delete_layout(*, layout: FrontLayout, user) -> None:
     """The page goes back to the layout before it (or to the newest stories, without one)."""
     require(can_arrange_front(user), "You may not arrange the front pages.")
-    layout.delete()
+    with transaction.atomic():
+        audit.record("frontlayout.delete", obj=layout, changes=audit.diff(audit.fields_of(layout), {}))
+        layout.delete()
 
 
 @transaction.atomic
@@ -142,6 +156,7 @@ def put_banner(*, banner: BreakingBanner, user) -> BreakingBanner:
     banner.full_clean()
     BreakingBanner.objects.showing().update(cleared_at=timezone.now(), cleared_by=user)
     banner.save()
+    audit.record("banner.put", obj=banner, changes={"text": [None, banner.text], "link": [None, banner.link]})
     return banner
 
 
@@ -155,7 +170,9 @@ def edit_banner(*, banner: BreakingBanner, user) -> BreakingBanner:
         # An expired banner given a later expiry shows again: one banner at a time.
         others = BreakingBanner.objects.showing().exclude(pk=banner.pk)
         others.update(cleared_at=timezone.now(), cleared_by=user)
+    before = audit.fields_of(BreakingBanner.objects.get(pk=banner.pk))
     banner.save()
+    audit.record("banner.update", obj=banner, changes=audit.diff(before, audit.fields_of(banner)))
     return banner
 
 
@@ -164,5 +181,7 @@ def clear_banner(*, banner: BreakingBanner, user) -> BreakingBanner:
     require(can_arrange_front(user), "You may not change the breaking news banner.")
     if banner.cleared_at is None:
         banner.cleared_at, banner.cleared_by = timezone.now(), user
-        banner.save(update_fields=["cleared_at", "cleared_by"])
+        with transaction.atomic():
+            banner.save(update_fields=["cleared_at", "cleared_by"])
+            audit.record("banner.clear", obj=banner, summary="Taken down")
     return banner

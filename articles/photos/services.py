@@ -12,6 +12,7 @@ from articles.images import renditions, storage
 from articles.images.renditions import SIDEWAYS
 from articles.models import Article, GalleryItem, Photo
 from articles.publishing import policy
+from newsroom import audit
 
 from . import tasks
 
@@ -43,6 +44,10 @@ def uncredited_in_published_story(photo: Photo, *, credit_source, credit_text: s
     return policy.photo_in_published_story(photo)
 
 
+# Bookkeeping that follows from the file, not an editor's change.
+UNLOGGED = {"id", "width", "height", "uploaded_at"}
+
+
 def save_photo(*, photo: Photo, user=None, replaced_name: str | None = None) -> Photo:
     """Save `photo` and write its renditions; a failure leaves no row and no file behind. Storage that
     fails (unreachable, refusing, full) raises storage.StorageUnavailable, with nothing saved.
@@ -63,6 +68,7 @@ def save_photo(*, photo: Photo, user=None, replaced_name: str | None = None) -> 
     if user is not None and is_new:
         photo.uploaded_by = user
     stored_new_file = wrote_renditions = False
+    before = {} if is_new else audit.fields_of(Photo.objects.get(pk=photo.pk), exclude=UNLOGGED)
     try:
         with transaction.atomic():
             if photo.image and not photo.image._committed:
@@ -78,6 +84,11 @@ def save_photo(*, photo: Photo, user=None, replaced_name: str | None = None) -> 
             if stored_new_file or not renditions.has_renditions(photo):
                 wrote_renditions = True
                 renditions.make_renditions(photo)
+            audit.record(
+                "photo.create" if is_new else "photo.update",
+                obj=photo,
+                changes=audit.diff(before, audit.fields_of(photo, exclude=UNLOGGED)),
+            )
     except BaseException as exc:
         # With storage down the clean-up fails too: then it is a task, retried until storage answers
         # (enqueued in the caller's transaction, which the admin does not roll back for this).

@@ -36,7 +36,9 @@ from articles.models import (
     Source,
 )
 from articles.webhooks import events
+from newsroom import audit
 
+from . import history
 from .diffs import field_diffs
 from .policy import can_edit, can_publish, can_write_notes, require
 from .revisions import record_revision, snapshot
@@ -119,6 +121,7 @@ def save_edit(
     sources=None,
     write_parts=None,
     note: str = "",
+    action: str = "",
 ) -> Article:
     """Save `article` as edited by `user`, with its tags, bylines and sources when given (lists of
     names / Author / Source), and `write_parts(article)` for any other rows of it (the admin's inlines).
@@ -152,7 +155,12 @@ def save_edit(
     if article.status == Status.PUBLISHED and (credits := photo_problems(article)):
         # The gallery is written with the story: a photo without a credit in it is refused here too.
         raise ValidationError(credits)
-    record_revision(article=article, user=user, note=note or ("Created" if before is None else "Edited"))
+    revision = record_revision(
+        article=article, user=user, note=note or ("Created" if before is None else "Edited")
+    )
+    history.log_version(
+        article=article, revision=revision, action=action or ("create" if before is None else "update")
+    )
     close_for_editing(article=article, user=user)
     if before is not None:
         events.after_change(article, was_live=before.is_live, was_published_at=before.published_at)
@@ -177,6 +185,12 @@ def add_note(*, article: Article, user, text: str, kind: str = Correction.Kind.C
     )
     Article.objects.filter(pk=article.pk).update(revised_at=note.created_at)
     article.revised_at = note.created_at
+    history.log_story(
+        article,
+        "note_add",
+        changes={note.kind: [None, text]},
+        summary=f"Added a {note.get_kind_display().lower()}",
+    )
     events.after_note(article, kind=kind)
     return note
 
@@ -190,8 +204,14 @@ def edit_note(*, note: Correction, user, text: str, kind: str | None = None) -> 
     stored = Correction.objects.select_for_update().get(pk=note.pk)
     if stored.text != text and not stored.original_text:
         note.original_text = stored.text
+    changes = audit.diff(
+        {"text": stored.text, "kind": stored.kind}, {"text": text, "kind": kind or note.kind}
+    )
     note.text, note.kind = text, kind or note.kind
     note.save()
+    history.log_story(
+        note.article, "note_edit", changes=changes, summary=f"Reworded a {note.get_kind_display().lower()}"
+    )
     return note
 
 
@@ -243,7 +263,9 @@ def _write_gallery(rows: list[dict]):
 
 
 @transaction.atomic
-def apply_snapshot(*, article: Article, user, data: dict, fields, loaded_version: int | None, note: str):
+def apply_snapshot(
+    *, article: Article, user, data: dict, fields, loaded_version: int | None, note: str, action: str
+):
     """Make a snapshot's `fields`, tags, bylines, sources (and gallery, when it has one) the story's
     content, as a new version through save_edit. Raises what save_edit raises, and ValidationError when
     the snapshot names rows deleted since (worded to follow "… cannot be …: ")."""
@@ -261,6 +283,7 @@ def apply_snapshot(*, article: Article, user, data: dict, fields, loaded_version
         sources=[sources[pk] for pk in data.get("sources", [])],
         write_parts=_write_gallery(data["gallery"]) if "gallery" in data else None,
         note=note,
+        action=action,
     )
 
 

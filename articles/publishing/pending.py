@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_datetime
 
 from articles.models import Article, PendingVersion, Revision
 
+from . import history
 from .diffs import field_diffs
 from .editing import (
     RESTORED_FIELDS,
@@ -198,8 +199,15 @@ def save_pending(
     story = story_as_pending(stored, data)
     _raise(edit_problems(article=story, user=user, before=stored))
     if all(data[key] == live[key] for key in EDITABLE):
-        PendingVersion.objects.filter(article=stored).delete()
+        if PendingVersion.objects.filter(article=stored).delete()[0]:
+            history.log_story(stored, "pending_discard", summary="Pending changes undone by a save")
         return None
+    history.log_story(
+        stored,
+        "pending_save",
+        changes=history.story_changes({k: live[k] for k in EDITABLE}, {k: data[k] for k in EDITABLE}),
+        summary="Changes kept to publish later",
+    )
     pending, _ = PendingVersion.objects.update_or_create(
         article=stored,
         defaults={"data": data, "based_on_version": stored.version, "user": user},
@@ -235,6 +243,7 @@ def publish_pending(*, article: Article, user) -> Article:
             fields=PENDING_FIELDS,
             loaded_version=pending.based_on_version,
             note="Published pending changes",
+            action="publish_pending",
         )
     except ValidationError as exc:
         raise ValidationError(f"The pending changes cannot be published: {' '.join(exc.messages)}") from exc
@@ -246,8 +255,9 @@ def publish_pending(*, article: Article, user) -> Article:
 def discard_pending(*, article: Article, user) -> None:
     """Drop the pending changes: the live story stays as it is."""
     require(can_edit(user, article), "You may not edit this story.")
-    Article.objects.select_for_update().get(pk=article.pk)  # as a save locks it: no save half-discarded
-    PendingVersion.objects.filter(article_id=article.pk).delete()
+    stored = Article.objects.select_for_update().get(pk=article.pk)  # as a save locks it
+    if PendingVersion.objects.filter(article_id=article.pk).delete()[0]:
+        history.log_story(stored, "pending_discard", summary="Pending changes discarded")
 
 
 @transaction.atomic
@@ -270,6 +280,7 @@ def restore_revision(*, article: Article, revision: Revision, user) -> Revision 
             fields=RESTORED_FIELDS,
             loaded_version=article.version,
             note=f"Restored version {revision.version}",
+            action="restore_revision",
         )
     except ValidationError as exc:
         raise ValidationError(f"{failed}: {' '.join(exc.messages)}") from exc

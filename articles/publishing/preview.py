@@ -10,6 +10,7 @@ from django.db.models import Max
 
 from articles.models import Article, PendingVersion, Transition
 
+from . import history
 from .policy import can_edit, require
 
 PREVIEW_LINK_MAX_AGE = timedelta(days=2)
@@ -68,6 +69,7 @@ def revoke_preview_links(*, article: Article, user) -> Transition:
     require(can_edit(user, article), "You may not revoke this story's preview links.")
     # Locked as a state change locks it, so a revoke and a publish cannot interleave.
     locked = Article.objects.select_for_update().get(pk=article.pk)
+    history.log_story(locked, "revoke_previews", summary="Every preview link withdrawn")
     return Transition.objects.create(
         article=locked,
         from_status=locked.status,

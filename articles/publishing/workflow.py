@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles.models import Article, Transition
 from articles.webhooks import events
 
-from . import notifications
+from . import history, notifications
 from .policy import can_edit, can_publish, can_purge, can_restore_from_trash, can_trash, require
 from .revisions import bump_version, record_revision
 
@@ -33,7 +33,10 @@ def _transition(article: Article, user, *, to: str, action: str, note: str = "",
         article=locked, from_status=from_status, to_status=to, action=action, user=user, note=note
     )
     bump_version(locked)
-    record_revision(article=locked, user=user, note=action.replace("_", " ").capitalize())
+    revision = record_revision(article=locked, user=user, note=action.replace("_", " ").capitalize())
+    history.log_version(
+        article=locked, revision=revision, action=action, summary=note, status=(from_status, to)
+    )
     for name in ["status", "published_at", "embargo_until", "version", "updated_at", "deleted_at"]:
         setattr(article, name, getattr(locked, name))
     # Webhooks: a story going live (or due to), leaving readers, or changed while live.
@@ -171,4 +174,5 @@ def purge(*, article: Article, user) -> None:
     require(can_purge(user), "Only administrators can delete a story for good.")
     if article.deleted_at is None:
         raise ValidationError("Move the story to the trash before deleting it for good.")
+    history.log_story(article, "purge", summary="Deleted for good")
     article.delete()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.models import WireItem
 from articles.sanitize import sanitize_html
+from newsroom import audit
 
 from .parsing import Incoming
 
@@ -42,13 +43,18 @@ def _newer(incoming: Incoming, stored: WireItem, values: dict) -> bool:
 @transaction.atomic
 def store_items(*, feed, items: list[Incoming]) -> tuple[int, int]:
     """Store `items` from `feed`; (how many landed, how many were updated)."""
+    with audit.acting(system=f"wire feed {feed}"):
+        return _store(feed, items)
+
+
+def _store(feed, items) -> tuple[int, int]:
     new = updated = 0
     now = timezone.now()
     for incoming in items:
         values = _values(incoming)
         try:
             with transaction.atomic():
-                WireItem.objects.create(
+                item = WireItem.objects.create(
                     source_id=feed.source_id,
                     feed=feed,
                     guid=incoming.guid,
@@ -58,6 +64,7 @@ def store_items(*, feed, items: list[Incoming]) -> tuple[int, int]:
                     updated_at=now,
                     **values,
                 )
+                audit.record("wireitem.ingest", obj=item, summary=f"From {feed}")
             new += 1
             continue
         except IntegrityError:
@@ -71,5 +78,6 @@ def store_items(*, feed, items: list[Incoming]) -> tuple[int, int]:
         stored.sent_at = incoming.sent_at or stored.sent_at
         stored.updated_at = now
         stored.save()
+        audit.record("wireitem.update", obj=stored, summary=f"Version {stored.version} from {feed}")
         updated += 1
     return new, updated

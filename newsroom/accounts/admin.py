@@ -63,6 +63,9 @@ class NewsroomTOTPDeviceAdmin(TOTPDeviceAdmin):
     """Administrators reset a lost phone by deleting its device, but never a superuser's: removing it
     would let whoever has the superuser's password in without a code."""
 
+    def audit_subject(self, obj):
+        return obj.user
+
     @staticmethod
     def _out_of_reach(request, obj) -> bool:
         return obj is not None and obj.user.is_superuser and not request.user.is_superuser

@@ -17,8 +17,11 @@ REPORTER = {
     "articles.liveentry": ["add", "view"],
     "articles.livecoverage": ["view"],
     "taggit.tag": ["add", "view"],
+    # The audit log: each reads what newsroom/audit/selectors.py allows (reporters their own rows).
+    "audit.auditentry": ["view"],
 }
 EDITOR = {
+    "audit.auditentry": ["view"],
     "articles.article": ALL + ["publish_article", "edit_published_article", "edit_others_article"],
     "articles.articleauthor": ALL,
     "articles.articlesource": ALL,

@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from newsroom import audit
+
 DEVICE_NAME = "Authenticator app"
 
 
@@ -120,6 +122,12 @@ def two_factor_view(request):
                     verified.confirmed = True
                     verified.save(update_fields=["confirmed"])
                     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+                    audit.record(
+                        "totpdevice.enrol",
+                        obj=user,
+                        scope=audit.Scope.SECURITY,
+                        changes={"two_factor": [None, verified.name]},
+                    )
             if verified is not None:
                 django_otp.login(request, verified)
                 if mode == "enrol":

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.publishing import policy
 from articles.wordpress import importer
+from newsroom import audit
 
 
 class Command(BaseCommand):
@@ -63,7 +64,8 @@ class Command(BaseCommand):
             photo_credit=photo_credit or "",
         )
         try:
-            report = importer.run(path, chosen)
+            with audit.acting(system=f"command import_wordpress {path.name}"):
+                report = importer.run(path, chosen)
         except importer.ImportFailed as exc:
             raise CommandError(str(exc)) from exc
         for line in report.lines():

@@ -21,6 +21,7 @@ from articles.models import (
 )
 from articles.photos import services
 from articles.publishing import editing, notifications, pending, workflow
+from newsroom import audit
 from newsroom.ops import demo_content as demo
 from newsroom.ops import demo_desk as desk
 from newsroom.ops import demo_wire
@@ -51,7 +52,7 @@ class Command(BaseCommand):
     help = "Load the demo content and demo accounts (idempotent: existing items are left alone)."
 
     def handle(self, *args, **options):
-        with notifications.muted(), transaction.atomic():
+        with notifications.muted(), transaction.atomic(), audit.acting(system="command load_demo"):
             self._load()
 
     def _load(self):
