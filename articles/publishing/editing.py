@@ -159,7 +159,10 @@ def save_edit(
         article=article, user=user, note=note or ("Created" if before is None else "Edited")
     )
     history.log_version(
-        article=article, revision=revision, action=action or ("create" if before is None else "update")
+        article=article,
+        revision=revision,
+        action=action or ("create" if before is None else "update"),
+        before=before,
     )
     close_for_editing(article=article, user=user)
     if before is not None:

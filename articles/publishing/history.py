@@ -3,8 +3,15 @@
 from articles.models import Article, Revision
 from newsroom import audit
 
+from .revisions import SNAPSHOT_FIELDS
+
 # Kept apart from the story's own rows (article.note_add), and in every revision anyway.
 NOT_DIFFED = {"corrections"}
+
+
+def _field(article: Article, name: str):
+    value = getattr(article, name)
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _sized(text) -> str:
@@ -22,18 +29,21 @@ def story_changes(before: dict, after: dict) -> dict:
     return changes
 
 
-def log_version(*, article: Article, revision: Revision, action: str, summary: str = "", status=None) -> None:
-    """One row for a new version of the story, with what changed since the version before
-    (`status`: [before, after] when the caller knows it, for a story with no earlier revision)."""
+def log_version(
+    *, article: Article, revision: Revision, action: str, summary: str = "", before: Article | None = None
+) -> None:
+    """One row for a new version of the story, with what changed since the version before. A story
+    with no earlier revision (loaded in bulk) is compared with `before`, the row as it was, when given."""
     previous = (
         Revision.objects.filter(article_id=article.pk, version__lt=revision.version)
         .order_by("-version")
         .values_list("data", flat=True)
         .first()
     )
+    if previous is None and before is not None:
+        previous = {name: revision.data.get(name) for name in revision.data}
+        previous |= {name: _field(before, name) for name in SNAPSHOT_FIELDS}
     changes = story_changes(previous or {}, revision.data)
-    if status is not None and status[0] != status[1]:
-        changes["status"] = list(status)
     audit.record(
         f"article.{action}",
         obj=article,

@@ -3,6 +3,7 @@
 Every check runs on the server whatever the admin shows (policy.py); views and admin hooks only call in.
 """
 
+import copy
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ Status = Article.Status
 def _transition(article: Article, user, *, to: str, action: str, note: str = "", **changes) -> Article:
     # Lock the row: two editors pressing "Publish" at once must not both record a transition.
     locked = Article.objects.select_for_update().get(pk=article.pk)
+    stored = copy.copy(locked)
     was_live, was_published_at = locked.is_live, locked.published_at
     from_status = locked.status
     locked.status = to
@@ -34,9 +36,7 @@ def _transition(article: Article, user, *, to: str, action: str, note: str = "",
     )
     bump_version(locked)
     revision = record_revision(article=locked, user=user, note=action.replace("_", " ").capitalize())
-    history.log_version(
-        article=locked, revision=revision, action=action, summary=note, status=(from_status, to)
-    )
+    history.log_version(article=locked, revision=revision, action=action, summary=note, before=stored)
     for name in ["status", "published_at", "embargo_until", "version", "updated_at", "deleted_at"]:
         setattr(article, name, getattr(locked, name))
     # Webhooks: a story going live (or due to), leaving readers, or changed while live.

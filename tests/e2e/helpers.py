@@ -65,8 +65,9 @@ class Screenshots:
         return path
 
 
-def assert_accessible(page: Page):
-    results = _axe.run(page)
+def assert_accessible(page: Page, within: str | None = None):
+    """axe-core finds nothing on the page (or only in the part `within` selects)."""
+    results = _axe.run(page, context=within)
     assert results.violations_count == 0, f"axe-core on {page.url}\n{results.generate_report()}"
 
 
