@@ -6,12 +6,13 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from . import search_index, tag_slugs, textfields
+        from . import offboarding, search_index, tag_slugs, textfields
         from .caching import invalidation
         from .photos import receivers
         from .public import render
 
         invalidation.connect()
+        offboarding.connect()
         render.connect()
         search_index.connect()
         receivers.connect()

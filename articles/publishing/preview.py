@@ -4,6 +4,7 @@ schedule, unpublish, trash, restore) or by an explicit revoke."""
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import transaction
 from django.db.models import Max
@@ -28,8 +29,12 @@ def _epoch(article_pk: int) -> int:
     return latest or 0
 
 
-def preview_token(article: Article) -> str:
-    return _preview_signer.sign_object({"a": article.pk, "e": _epoch(article.pk)})
+def preview_token(article: Article, *, made_by=None) -> str:
+    data = {"a": article.pk, "e": _epoch(article.pk)}
+    if made_by is not None:
+        # Who made the link: it stops working once they are deactivated (newsroom/accounts/offboarding.py).
+        data["u"] = made_by.pk
+    return _preview_signer.sign_object(data)
 
 
 class PreviewLinkExpired(Exception):
@@ -59,6 +64,9 @@ def article_for_preview_token(token: str) -> Article | None:
     # link from before the last withdrawing change is void.
     read_at_its_url = article.is_live and not PendingVersion.objects.filter(article=article).exists()
     if article.deleted_at is not None or read_at_its_url or data.get("e") != _epoch(article.pk):
+        raise PreviewLinkWithdrawn
+    maker = data.get("u")
+    if maker is not None and not get_user_model().objects.filter(pk=maker, is_active=True).exists():
         raise PreviewLinkWithdrawn
     return article
 

@@ -11,10 +11,11 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import roles
+        from . import roles, sessions
 
         # After every migrate (and test database flush), so the groups always match roles.py.
         post_migrate.connect(
             lambda **kwargs: roles.sync_roles(), sender=self, dispatch_uid="accounts-sync-roles", weak=False
         )
         roles.connect()
+        sessions.connect()
