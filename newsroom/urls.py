@@ -19,6 +19,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True)),
     path("admin/2fa/", twofactor.two_factor, name="two_factor"),
     path("admin/", admin.site.urls),
+    # Staff single sign-on (newsroom/accounts/sso_views.py): 404 unless OIDC_ISSUER is set.
+    path("oidc/", include("newsroom.accounts.sso_urls")),
     # Before the public site's routes, whose section pattern would take "api".
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", no_such_endpoint),

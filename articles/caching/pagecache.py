@@ -185,7 +185,10 @@ def _public_request(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.path.startswith(("/admin/", "/preview/", settings.STATIC_URL, settings.MEDIA_URL))
+        # /oidc/: single sign-on redirects carry a one-time state and must never be kept by an edge.
+        and not request.path.startswith(
+            ("/admin/", "/preview/", "/oidc/", settings.STATIC_URL, settings.MEDIA_URL)
+        )
     )
 
 

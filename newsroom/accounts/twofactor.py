@@ -14,6 +14,7 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.shortcuts import redirect
@@ -24,12 +25,21 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from newsroom import audit
 
+from . import sso
+
 DEVICE_NAME = "Authenticator app"
 
 
-def needs_second_factor(user) -> bool:
+def needs_second_factor(user, request=None) -> bool:
     """True for staff who must enter a code in this session before they may act as staff."""
     if not (user.is_authenticated and user.is_staff) or user.is_verified():
+        return False
+    # The break-glass account is a password alone otherwise, and is used when single sign-on is down.
+    if sso.is_break_glass(user.username):
+        return True
+    # A single sign-on session skips the code: the identity provider enforces the organisation's MFA
+    # policy, and a second local factor would mean two prompts and two resets for one lost phone.
+    if request is not None and request.session.get(BACKEND_SESSION_KEY) == sso.SSO_BACKEND:
         return False
     required = settings.REQUIRE_2FA_GROUPS
     if required and user.groups.filter(name__in=required).exists():
@@ -47,7 +57,7 @@ class TwoFactorMiddleware:
     def __call__(self, request):
         # Only requests with a session can be signed in; readers' requests are not even looked at,
         # so their responses do not gain a `Vary: Cookie`.
-        if settings.SESSION_COOKIE_NAME in request.COOKIES and needs_second_factor(request.user):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and needs_second_factor(request.user, request):
             admin_root = reverse("admin:index")
             if not request.path_info.startswith(admin_root):
                 request.user = AnonymousUser()

@@ -309,3 +309,57 @@ STORAGES = {**STORAGES, **_media}
 SECURE_CSP["img-src"] += MEDIA_ORIGINS
 
 from .services import *  # noqa: E402,F403 - the services' own settings
+
+# --- Staff single sign-on ---
+# OpenID Connect through the newsroom's identity provider (newsroom/accounts/sso.py, docs/sso.md). Off
+# while OIDC_ISSUER is empty: then no backend, no button, and /oidc/ answers 404.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+from newsroom.accounts.roles import ROLES as _ROLES  # noqa: E402 - plain data, no app loading
+
+from .env import env_mapping  # noqa: E402
+
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+# Endpoints are read from {OIDC_ISSUER}/.well-known/openid-configuration at the first sign-in (not at
+# startup: a provider outage must not stop the site), kept an hour; any set here is used instead.
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "5"))
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATE_CLASS = "newsroom.accounts.sso_views.SignInView"
+OIDC_CALLBACK_CLASS = "newsroom.accounts.sso_views.CallbackView"
+LOGIN_REDIRECT_URL = "admin:index"
+LOGIN_REDIRECT_URL_FAILURE = "admin:login"
+SSO_PROVIDER_NAME = os.environ.get("SSO_PROVIDER_NAME", "your organisation's account")
+# Email domains whose accounts may sign in ("example.com,example.org"); needed once SSO is on.
+SSO_ALLOWED_DOMAINS = [d.lower().lstrip("@") for d in env_list("SSO_ALLOWED_DOMAINS", "")]
+SSO_GROUPS_CLAIM = os.environ.get("SSO_GROUPS_CLAIM", "groups")
+# Provider group -> newsroom role ("newsroom-editors=Editors,newsroom-desk=Reporters"); no mapped group,
+# no staff access.
+SSO_GROUP_ROLES = env_mapping("SSO_GROUP_ROLES")
+# Passwords refused for everyone but this account (which keeps its second factor).
+SSO_ONLY = env_bool("SSO_ONLY", False)
+SSO_BREAK_GLASS_USERNAME = os.environ.get("SSO_BREAK_GLASS_USERNAME", "")
+# A back-channel logout ends the person's sessions; with this on it deactivates them too (offboarding),
+# for providers that send one only when an account is disabled.
+SSO_BACKCHANNEL_DEACTIVATES = env_bool("SSO_BACKCHANNEL_DEACTIVATES", False)
+if OIDC_ISSUER:
+    if not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET and SSO_ALLOWED_DOMAINS and SSO_GROUP_ROLES):
+        raise ImproperlyConfigured(
+            "OIDC_ISSUER needs OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, SSO_ALLOWED_DOMAINS and "
+            "SSO_GROUP_ROLES."
+        )
+    if unknown := sorted(set(SSO_GROUP_ROLES.values()) - set(_ROLES)):
+        raise ImproperlyConfigured(f"SSO_GROUP_ROLES names no such role: {', '.join(unknown)}.")
+    AUTHENTICATION_BACKENDS = [
+        "axes.backends.AxesStandaloneBackend",
+        "newsroom.accounts.sso.SSOBackend",
+        # ModelBackend, refusing passwords in SSO_ONLY mode but for the break-glass account.
+        "newsroom.accounts.sso.PasswordBackend",
+    ]
+elif SSO_ONLY:
+    raise ImproperlyConfigured("SSO_ONLY needs OIDC_ISSUER: without it no one could sign in.")

@@ -126,3 +126,16 @@ def media_storages(env) -> tuple[dict, list[str]]:
         "default": {"BACKEND": backend, "OPTIONS": originals},
         "renditions": {"BACKEND": backend, "OPTIONS": renditions},
     }, [env.get("MEDIA_ORIGIN") or origin]
+
+
+def env_mapping(name: str, default: str = "") -> dict[str, str]:
+    """A dict from "key=value,key=value" (a key may itself hold "=": the last one separates)."""
+    mapping = {}
+    for item in env_list(name, default):
+        key, sep, value = item.rpartition("=")
+        if not sep or not key.strip() or not value.strip():
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(f'{name}: "{item}" is not of the form name=value.')
+        mapping[key.strip()] = value.strip()
+    return mapping
