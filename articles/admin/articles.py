@@ -97,6 +97,8 @@ class ArticleAdmin(
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user  # a class made for this request by modelform_factory
+        if obj is not None:
+            obj.preview_made_by = request.user  # this request's instance: its preview link names them
         return form
 
     def get_readonly_fields(self, request, obj=None):
@@ -178,7 +180,10 @@ class ArticleAdmin(
     def preview_link(self, obj):
         if obj is None or obj.pk is None or (obj.is_live and pending.pending_for(obj) is None):
             return "—"
-        url = reverse("articles:preview", kwargs={"token": preview.preview_token(obj)})
+        url = reverse(
+            "articles:preview",
+            kwargs={"token": preview.preview_token(obj, made_by=getattr(obj, "preview_made_by", None))},
+        )
         days = preview.PREVIEW_LINK_MAX_AGE.days
         return format_html(
             '<a href="{}">{}</a><br><span class="help">Read-only, works without an account and is never '
