@@ -13,9 +13,11 @@ from articles.models import (
 from articles.publishing import pending, policy
 from articles.publishing.diffs import field_diffs
 
+from .asof import AsOfViews
 
-class RevisionViews:
-    """Mixed into the story admin: its revision pages."""
+
+class RevisionViews(AsOfViews):
+    """Mixed into the story admin: its revision pages (and, below them, the archived view)."""
 
     # --- revisions ------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """Rendering a story's own markup and its cards, kept as fragments (caching/fragments.py) where possible."""
 
+import copy
 import functools
 import logging
 
@@ -22,6 +23,7 @@ from articles.models import (
     ArticleAuthor,
     ArticleSource,
     Author,
+    Correction,
     GalleryItem,
     Photo,
     Section,
@@ -101,6 +103,25 @@ def with_pending(article_id: int, data: dict) -> Article:
         ]
         _cached(article, "gallery_items", GalleryItem, rows)
     return article
+
+
+def as_it_was(article_id: int, asof) -> Article:
+    """The story as readers saw it at a moment (publishing/asof.py's AsOf): an unsaved copy with that
+    revision's content, its lead photo then (none if deleted since) and the notes then in force, with
+    their wording then. Never stored: it is rendered for the staff's archived view only."""
+    article = with_pending(article_id, asof.data)
+    article.lead_photo_id = asof.lead_photo.pk if asof.lead_photo else None
+    article.lead_photo = asof.lead_photo
+    _cached(article, "corrections", Correction, [_worded(then.note, then.text) for then in asof.notes])
+    article.revised_at, article.content_modified_at = asof.revised_at, None
+    article.updated_at = asof.revision.created_at
+    return article
+
+
+def _worded(note: Correction, text: str) -> Correction:
+    shown = copy.copy(note)
+    shown.text = text
+    return shown
 
 
 def story_parts(article, site: dict) -> dict:
