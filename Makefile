@@ -1,5 +1,5 @@
 # The README's commands. Each target sets up what it needs (scripts/setup.sh) and is safe to re-run.
-.PHONY: run test bench bench-import backup restore lighthouse cluster-test
+.PHONY: run test bench bench-import bench-audit backup restore lighthouse cluster-test
 run:
 	bash scripts/run.sh
 test:
@@ -9,6 +9,9 @@ bench:
 # A generated 50,000-post WordPress export imported into a database of its own (ARGS="--posts 5000").
 bench-import:
 	bash -c 'source scripts/setup.sh && DATABASE_URL="$${DATABASE_URL%/*}/newsroom_bench_import" python bench/wordpress_import.py $(ARGS)'
+# What the audit log costs a story save, and its screen over a million rows (in newsroom_bench_audit).
+bench-audit:
+	bash -c 'source scripts/setup.sh && export DATABASE_URL="$${DATABASE_URL%/*}/newsroom_bench_audit" && python -m newsroom.ops.dbcreate && python bench/audit.py'
 lighthouse:
 	bash scripts/lighthouse.sh
 # The many-machines soak (scripts/cluster_test.py): not part of `make test`. ARGS="--seconds 120" etc.

@@ -56,3 +56,7 @@ run python manage.py migrate --noinput -v0
 run python manage.py seed_archive ${RESEED:+--reseed}
 run python manage.py collectstatic --noinput -v0
 run python -m bench.run "$@"
+# The audit log's cost on a story save and its screen at a million rows, in a database of its own.
+DATABASE_URL="${DATABASE_URL%/*}/newsroom_bench_audit" run python -m newsroom.ops.dbcreate
+DATABASE_URL="${DATABASE_URL%/*}/newsroom_bench_audit" DJANGO_SETTINGS_MODULE=newsroom.settings.base \
+    run python bench/audit.py

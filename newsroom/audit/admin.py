@@ -88,7 +88,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
                 filters = LogFilters({})
                 filters.is_valid()
             queryset = filters.filter(self.get_queryset(request))
-            rows, next_before = selectors.page(queryset, before=filters.cleaned_data.get("before"))
+            rows, next_before = selectors.page(
+                queryset, before=filters.cleaned_data.get("before"), searching=bool(filters.cleaned_data["q"])
+            )
         query = request.GET.copy()
         query.pop("before", None)
         context = {

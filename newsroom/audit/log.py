@@ -21,6 +21,10 @@ VALUE_CHARS = 300
 # One chain, so one writer at a time: held until the transaction ends, so the next row is linked to
 # this one only once this one is committed (or rolled back, leaving no trace).
 _CHAIN_LOCK = 0x6E657773  # "news"
+_LOCK_AND_LAST = (
+    f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK}); "
+    f"SELECT hash FROM {AuditEntry._meta.db_table} ORDER BY id DESC LIMIT 1"
+)
 
 
 def _plain(value):
@@ -104,11 +108,14 @@ def record(
         user_agent=actor.user_agent[:300],
     )
     using = router.db_for_write(AuditEntry)
-    with transaction.atomic(using=using):
-        with connections[using].cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-        last = AuditEntry.objects.using(using).order_by("-id").values_list("hash", flat=True).first()
-        entry.prev_hash = last or ""
+    # No savepoint inside the caller's transaction: the row goes or stays with the change anyway.
+    with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
+        # One round trip, two statements: the second reads after the lock is held, so it sees the row
+        # of whoever held it before (each statement has its own snapshot under READ COMMITTED).
+        cursor.execute(_LOCK_AND_LAST)
+        cursor.nextset()
+        last = cursor.fetchone()
+        entry.prev_hash = last[0] if last else ""
         entry.hash = chain.digest(entry)
         entry.save(using=using, force_insert=True)
     return entry

@@ -114,3 +114,26 @@ def test_a_row_cannot_be_changed_or_deleted_in_the_admin(client, administrator, 
         == 403
     )
     assert AuditEntry.objects.exclude(action__startswith="auth.").count() == 3
+
+
+def test_a_rare_word_is_found_when_walking_the_log_runs_out_of_time(
+    client, administrator, monkeypatch, django_assert_max_num_queries
+):
+    from django.db import connection
+
+    # Enough rows that a walk of the id index cannot finish in a millisecond; the word is in the oldest.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO audit_auditentry (at, actor_label, action, scope, object_type, object_id,
+                   object_label, summary, changes, user_agent, prev_hash, hash)
+               SELECT now(), 'system', 'wireitem.ingest', 'content', 'articles.wireitem', n::text,
+                   CASE WHEN n = 1 THEN 'Ferry to Zanzibar' ELSE 'Wire item ' || n END, '', '{}', '', '', ''
+               FROM generate_series(1, 200000) AS n"""
+        )
+    monkeypatch.setattr(selectors, "SEARCH_WALK_MS", 1)
+    client.force_login(administrator)
+    # The page's 5, the walk's savepoint and settings (5) that ran out of time, and the search by index.
+    with django_assert_max_num_queries(13) as queries:
+        response = client.get(LOG, {"q": "zanzibar"})
+    assert labels(response) == ["Ferry to Zanzibar"]
+    assert any('"id" + 0' in q["sql"] or "+ 0)" in q["sql"] for q in queries.captured_queries)
