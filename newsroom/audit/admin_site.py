@@ -89,6 +89,20 @@ class AuditedModelAdmin:
 
 
 class AuditedAdminSite(admin.AdminSite):
+    def password_change(self, request, extra_context=None):
+        # Not a ModelAdmin screen: a member of staff changing their own password.
+        with transaction.atomic():
+            response = super().password_change(request, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                log.record(
+                    "user.password_change",
+                    obj=request.user,
+                    scope=log.Scope.SECURITY,
+                    changes={"password": [log.MASK, log.MASK]},
+                    summary="Changed their own password",
+                )
+        return response
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, AuditedModelAdmin):

@@ -183,3 +183,44 @@ def test_sign_in_out_and_a_failed_sign_in_are_logged_without_the_password(client
     assert failed.object_label == "ed" and failed.actor_label == "anonymous" and failed.ip == "203.0.113.9"
     assert signed_in.actor_id == editor.pk and signed_out.object_id == str(editor.pk)
     assert "wrong-Guess-1" not in json.dumps(list(AuditEntry.objects.values()), default=str)
+
+
+def test_changing_ones_own_password_is_logged_masked(editor_client, editor):
+    response = editor_client.post(
+        reverse("admin:password_change"),
+        {
+            "old_password": "pw-Secret-123",
+            "new_password1": "A-new-Secret-456",
+            "new_password2": "A-new-Secret-456",
+        },
+    )
+    assert response.status_code == 302
+    row = only(action="user.password_change")
+    assert row.object_id == str(editor.pk) and row.changes == {"password": ["(hidden)", "(hidden)"]}
+    assert "A-new-Secret-456" not in json.dumps(list(AuditEntry.objects.values()), default=str)
+    # A wrong old password changes nothing and logs nothing.
+    editor_client.post(
+        reverse("admin:password_change"),
+        {"old_password": "wrong", "new_password1": "Other-Secret-789", "new_password2": "Other-Secret-789"},
+    )
+    assert len(rows(action="user.password_change")) == 1
+
+
+def test_a_webhook_rewired_in_the_admin_is_logged_without_its_secret(administrator_client):
+    add = administrator_client.post(
+        reverse("admin:articles_webhooksubscription_add"),
+        {
+            "name": "Partner",
+            "url": "https://partner.example/hook",
+            "events": ["published"],
+            "active": "on",
+            "new_secret": "a-typed-secret-value-1234567890",
+        },  # fmt: skip
+    )
+    assert add.status_code == 302, add.context["adminform"].form.errors
+    row = only(action="webhooksubscription.create")
+    assert row.scope == AuditEntry.Scope.SECURITY and row.changes["url"] == [
+        None,
+        "https://partner.example/hook",
+    ]
+    assert "a-typed-secret-value" not in json.dumps(list(AuditEntry.objects.values()), default=str)
