@@ -35,8 +35,10 @@ class AuditEntry(models.Model):
     changes = models.JSONField(default=dict, blank=True, help_text="{field: [before, after]}, no secrets.")
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # Set once, when the row is sealed into the chain after its transaction commits (chain.seal).
+    seq = models.BigIntegerField(null=True, blank=True, unique=True, help_text="Its place in the chain.")
     prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -49,6 +51,8 @@ class AuditEntry(models.Model):
             models.Index(fields=["actor", "-id"], name="audit_actor"),
             models.Index(fields=["action", "-id"], name="audit_action"),
             models.Index(fields=["scope", "-id"], name="audit_scope"),
+            # The sealer's question after every commit: which rows are not in the chain yet.
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"),
             # The screen's search (icontains: UPPER(column) LIKE UPPER('%word%')) at a million rows.
             GinIndex(OpClass(Upper("object_label"), name="gin_trgm_ops"), name="audit_label_trgm"),
             GinIndex(OpClass(Upper("summary"), name="gin_trgm_ops"), name="audit_summary_trgm"),

@@ -32,7 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", help="A file to write (default: standard output).")
 
     def handle(self, *args, since=None, until=None, output=None, **options):
-        rows = AuditEntry.objects.order_by("id")
+        chain.seal(wait=True)
+        rows = AuditEntry.objects.filter(seq__isnull=False).order_by("seq")
         if since:
             rows = rows.filter(at__gte=_moment(since, option="--since"))
         if until:

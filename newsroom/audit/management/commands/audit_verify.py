@@ -8,8 +8,11 @@ class Command(BaseCommand):
     help = "Walk the audit log's hash chain; exit 1 naming the first row that was altered or removed."
 
     def handle(self, *args, **options):
-        entries = AuditEntry.objects.order_by("id").iterator(chunk_size=2000)
-        count = AuditEntry.objects.count()
+        # Rows committed but not linked yet (their sealer crashed, or a worker has not run): link them now.
+        chain.seal(wait=True)
+        sealed = AuditEntry.objects.filter(seq__isnull=False)
+        entries = sealed.order_by("seq").iterator(chunk_size=2000)
+        count = sealed.count()
         broken = chain.first_break(entries)
         if broken is not None:
             entry, why = broken
