@@ -1,6 +1,6 @@
 """The scheduler step every worker runs (run_worker), instead of a cron: enqueue a poll for each wire feed
-that is due, run again the tasks of workers that died, forget photo files held for forms nobody
-came back to, and every few minutes move the story reads counted in Redis into the database.
+that is due, run again the tasks of workers that died, and forget photo files held for forms nobody
+came back to.
 
 Several workers may tick at once: a transaction-level advisory lock lets one through and the others skip,
 and a due feed's next poll time moves in the same transaction as its poll task is written.
@@ -16,7 +16,6 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.photos import held
-from articles.readership import flush as reads
 from articles.wire import polling
 from newsroom.audit import chain
 
@@ -60,7 +59,6 @@ def tick() -> bool:
         requeue_stalled()
         polling.enqueue_due_polls()
         held.expire()
-        reads.enqueue_if_due()
-    # Audit rows whose own seal did not run (a process killed just after its commit).
+    # Audit rows written since the last step, linked into the chain (newsroom/audit/chain.py).
     chain.seal()
     return True
