@@ -1,6 +1,6 @@
 """The scheduler step every worker runs (run_worker), instead of a cron: enqueue a poll for each wire feed
-that is due, run again the tasks of workers that died, and forget photo files held for forms nobody
-came back to.
+that is due, run again the tasks of workers that died, forget photo files held for forms nobody
+came back to, and every few minutes move the story reads counted in Redis into the database.
 
 Several workers may tick at once: a transaction-level advisory lock lets one through and the others skip,
 and a due feed's next poll time moves in the same transaction as its poll task is written.
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.photos import held
+from articles.readership import flush as reads
 from articles.wire import polling
 from newsroom.audit import chain
 
@@ -59,6 +60,7 @@ def tick() -> bool:
         requeue_stalled()
         polling.enqueue_due_polls()
         held.expire()
+        reads.enqueue_if_due()
     # Audit rows written since the last step, linked into the chain (newsroom/audit/chain.py).
     chain.seal()
     return True

@@ -62,3 +62,66 @@ class RedisCache(DjangoRedisCache):
         pipe.ttl(key)
         _, count, ttl = pipe.execute()
         return count, max(ttl, 1)
+
+    # --- Read counters (articles/caching/counters.py) ---------------------------------------------------
+
+    def _script(self, name: str, source: str):
+        scripts = self.__dict__.setdefault("_scripts", {})
+        if name not in scripts:
+            scripts[name] = self._cache.get_client(write=True).register_script(source)
+        return scripts[name]
+
+    def count_read(self, seen: str | None, seen_seconds: int, counts: dict[str, str], keep_seconds: int):
+        """Add one to each hash field in `counts` ({key: field}), unless `seen` (a key standing for one
+        reader and story today) was set already: one round trip (EVALSHA), True when counted."""
+        keys = [self.make_and_validate_key(seen) if seen else "", *map(self.make_and_validate_key, counts)]
+        script = self._script("count_read", COUNT_READ)
+        return bool(script(keys=keys, args=[seen_seconds, keep_seconds, *counts.values()]))
+
+    def take_counts(self, moves: dict[str, str], registry: str) -> list[str]:
+        """Rename each existing hash `key` to `moves[key]`, noting the new name in the set `registry`,
+        atomically (one script): the names moved, unprefixed."""
+        names = {self.make_and_validate_key(dst): dst for dst in moves.values()}
+        keys = [self.make_and_validate_key(registry)]
+        for src, dst in moves.items():
+            keys += [self.make_and_validate_key(src), self.make_and_validate_key(dst)]
+        moved = self._script("take_counts", TAKE_COUNTS)(keys=keys)
+        return [names[name.decode()] for name in moved]
+
+    def pending_counts(self, registry: str) -> list[str]:
+        prefix = len(self.make_and_validate_key(""))
+        members = self._cache.get_client(write=True).smembers(self.make_and_validate_key(registry))
+        return [name.decode()[prefix:] for name in members]
+
+    def read_counts(self, key: str) -> dict[str, int]:
+        found = self._cache.get_client(write=True).hgetall(self.make_and_validate_key(key))
+        return {field.decode(): int(value) for field, value in found.items()}
+
+    def drop_counts(self, key: str, registry: str) -> None:
+        pipe = self._cache.get_client(write=True).pipeline(transaction=True)
+        pipe.delete(self.make_and_validate_key(key))
+        pipe.srem(self.make_and_validate_key(registry), self.make_and_validate_key(key))
+        pipe.execute()
+
+
+# KEYS: the reader-today key ("" for none), then the hashes; ARGV: its seconds, the hashes' seconds, fields.
+COUNT_READ = """
+if KEYS[1] ~= '' and not redis.call('set', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+for i = 2, #KEYS do
+  redis.call('hincrby', KEYS[i], ARGV[i + 1], 1)
+  redis.call('expire', KEYS[i], ARGV[2])
+end
+return 1
+"""
+# KEYS: the registry, then (source, destination) pairs; renames those that exist.
+TAKE_COUNTS = """
+local moved = {}
+for i = 2, #KEYS, 2 do
+  if redis.call('exists', KEYS[i]) == 1 then
+    redis.call('rename', KEYS[i], KEYS[i + 1])
+    redis.call('sadd', KEYS[1], KEYS[i + 1])
+    moved[#moved + 1] = KEYS[i + 1]
+  end
+end
+return moved
+"""

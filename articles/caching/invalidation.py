@@ -57,7 +57,7 @@ from articles.models import (
 )
 from articles.search import article_content_type_id
 
-from . import fragments, keys, pagecache, purge, resolve, store, walgate
+from . import fragments, keys, mostread, pagecache, purge, resolve, store, walgate
 from .site import invalidate_site_context
 
 log = logging.getLogger(__name__)
@@ -152,6 +152,9 @@ class Changes:
             changed = {keys.CHROME}
         pagecache.invalidate_keys(changed)
         purge.purge_later(changed)
+        if self.was_shown:
+            # A story readers saw changed or left: the most-read lists are made again, no page purged.
+            mostread.bump()
         if self.schedule:
             pagecache.note_schedule()
 
@@ -284,7 +287,8 @@ def changed(sender, instance, signal, created=False, **kwargs):
 
 def connect() -> None:
     # Invalidations made while the cache was down were lost: nothing stored before may come back.
-    for supersede in (walgate.record, pagecache.invalidate, fragments.bump_shared, invalidate_site_context):
+    supersessions = (walgate.record, pagecache.invalidate, fragments.bump_shared, invalidate_site_context)
+    for supersede in (*supersessions, mostread.bump):
         # (Stored markup is in the database, which the cache being down does not touch.)
         store.on_recovery(supersede)
     for model in TABLE:

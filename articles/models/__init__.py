@@ -12,6 +12,7 @@ from .markup import StoredCard, StoredMarkup
 from .people import RESERVED_SLUGS, Author, Section, Source
 from .photos import HeldUpload, Photo
 from .publication import VISIBLE_DIGEST_SQL, ArticleQuerySet, published_q, published_sql, section_q
+from .readership import ReadFlush, ReadSource, StoryReads
 from .redirects import NotFound, Redirect
 from .site import SiteSettings, SocialLink
 from .story import (
@@ -32,9 +33,10 @@ __all__ = [
     "ApiKey", "Article", "ArticleAuthor", "ArticleQuerySet", "ArticleSource", "Author", "Autosave",
     "BreakingBanner", "Correction", "EditLock", "FrontLayout", "FrontSection", "FrontStory", "GalleryItem",
     "HeldUpload",
-    "LiveCoverage", "LiveEntry", "LiveEntryEdit", "NotFound", "PendingVersion", "Photo", "Redirect",
-    "Revision", "Section",
+    "LiveCoverage", "LiveEntry", "LiveEntryEdit", "NotFound", "PendingVersion", "Photo", "ReadFlush",
+    "ReadSource", "Redirect", "Revision", "Section",
     "SiteSettings", "SlugRedirect", "SocialLink", "Source", "StoredCard", "StoredMarkup", "StoryComment",
+    "StoryReads",
     "TrashedArticle", "Transition", "WebhookDelivery", "WebhookSubscription", "WireFeed", "WireItem",
     "WordPressComment", "WordPressItem",
     "published_q", "published_sql", "section_q",

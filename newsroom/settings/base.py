@@ -55,6 +55,9 @@ MIDDLEWARE = [
     # First: a load balancer's probe by IP, over plain HTTP, must not meet the host check or HTTPS redirect.
     "newsroom.ops.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Story reads (POST /r/): before compression, the page cache, sessions and the database, which a
+    # beacon needs none of (articles/readership/beacon.py).
+    "articles.readership.beacon.BeaconMiddleware",
     # Outermost but for the HTTPS redirect: compresses what everything inside produced, cache hits
     # included. Django pads each response with random bytes (BREACH), and CSRF tokens are masked anew
     # on every response; static files come pre-compressed (gzip and brotli) from WhiteNoise.
@@ -230,6 +233,13 @@ FRAGMENT_CACHE_SECONDS = int(
     os.environ.get("FRAGMENT_CACHE_SECONDS", "3600" if REDIS_URL or REDIS_SENTINELS else "0")
 )
 # A CDN in front may keep pages this long, then serve them stale while it refetches.
+# Most read (articles/readership/): the beacon's counters move from Redis into the database, and the
+# lists are made again, this often; counters a flush never took expire after READS_KEEP_HOURS.
+READS_FLUSH_SECONDS = int(os.environ.get("READS_FLUSH_SECONDS", "300"))
+READS_KEEP_HOURS = int(os.environ.get("READS_KEEP_HOURS", "72"))
+# A reader's repeat reads of a story count once a day (a hash with a daily salt kept only in the cache).
+READS_DEDUP = env_bool("READS_DEDUP", True)
+MOST_READ_COUNT = int(os.environ.get("MOST_READ_COUNT", "5"))
 CDN_CACHE_SECONDS = int(os.environ.get("CDN_CACHE_SECONDS", "1"))
 CDN_STALE_SECONDS = int(os.environ.get("CDN_STALE_SECONDS", "30"))
 
