@@ -1,5 +1,5 @@
 # The README's commands. Each target sets up what it needs (scripts/setup.sh) and is safe to re-run.
-.PHONY: run test bench bench-import bench-audit backup restore lighthouse cluster-test
+.PHONY: run test bench bench-import bench-audit bench-beacon backup restore lighthouse cluster-test
 run:
 	bash scripts/run.sh
 test:
@@ -9,6 +9,9 @@ bench:
 # A generated 50,000-post WordPress export imported into a database of its own (ARGS="--posts 5000").
 bench-import:
 	bash -c 'source scripts/setup.sh && DATABASE_URL="$${DATABASE_URL%/*}/newsroom_bench_import" python bench/wordpress_import.py $(ARGS)'
+# What the read beacon costs against the framework floor (also run by make bench).
+bench-beacon:
+	bash -c 'source scripts/setup.sh && export DJANGO_SETTINGS_MODULE=bench.settings DEBUG=0 SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=127.0.0.1,localhost CACHE_PREFIX=newsroom-bench SECRET_KEY="$$(python -c "import secrets; print(secrets.token_urlsafe(64))")" && python bench/beacon.py $(ARGS)'
 # What the audit log costs a story save, and its screen over a million rows (in newsroom_bench_audit).
 bench-audit:
 	bash -c 'source scripts/setup.sh && export DATABASE_URL="$${DATABASE_URL%/*}/newsroom_bench_audit" && python -m newsroom.ops.dbcreate && python bench/audit.py'

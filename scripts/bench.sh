@@ -56,6 +56,8 @@ run python manage.py migrate --noinput -v0
 run python manage.py seed_archive ${RESEED:+--reseed}
 run python manage.py collectstatic --noinput -v0
 run python -m bench.run "$@"
+# The read beacon (POST /r/) against the framework floor, measured in one run of its own (bench/beacon.py).
+run python bench/beacon.py
 # The audit log's cost on a story save and its screen at a million rows, in a database of its own.
 DATABASE_URL="${DATABASE_URL%/*}/newsroom_bench_audit" run python -m newsroom.ops.dbcreate
 DATABASE_URL="${DATABASE_URL%/*}/newsroom_bench_audit" DJANGO_SETTINGS_MODULE=newsroom.settings.base \

@@ -20,6 +20,7 @@ from articles.models import (
     PendingVersion,
 )
 from articles.publishing import editing, pending, policy, preview, workflow
+from articles.readership import stats as reads
 
 from .comments import CommentViews
 from .common import EstimatedCountPaginator, SafeAutocompleteMixin, short_datetime, thumbnail
@@ -324,6 +325,8 @@ class ArticleAdmin(
             if article is not None:
                 extra_context["workflow_buttons"] = self._buttons_for(request, article)
                 extra_context.update(self.comments_context(request, article))
+                if article.published_at is not None:  # two queries (articles/readership/stats.py)
+                    extra_context["story_reads"] = reads.story_reads(article.pk)
         else:
             extra_context["workflow_buttons"] = self._buttons_for(request, None)
         offered = {name for name, _ in extra_context.get("workflow_buttons", [])}

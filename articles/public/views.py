@@ -24,6 +24,7 @@ from articles.models import (
 from articles.models.frontpage import HOME_STORIES, SECTION_STORIES
 from articles.publishing import pending, policy
 from articles.publishing import preview as previews
+from articles.readership import beacon, lists
 
 from . import listing
 from . import render as rendering
@@ -70,6 +71,7 @@ def home(request):
             "latest": [card for card in top if card],
             "section_blocks": [(s, shown) for s, group in groups if (shown := [*filter(None, group)])],
             "json_ld_data": home_json_ld(site_context()),
+            "most_read": lists.most_read(lists.SITE),
         },
     )
 
@@ -207,6 +209,10 @@ def _render_article(request, row: dict, *, is_preview: bool, story: Article | No
             "pending": changes,
             "current_section": parts["current_section"],
             "site": site,
+            # The story's section's most read (from the cache); a preview counts no read.
+            "most_read": [] if is_preview else lists.most_read(lists.scope_of(parts["current_section"])),
+            "story_id": pk,
+            "beacon_url": beacon.PATH,
         },
     )
     if is_preview:

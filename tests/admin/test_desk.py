@@ -114,6 +114,7 @@ def test_the_desk_has_a_heading_per_panel_and_keeps_the_model_list_below(desk_of
         "Scheduled",
         "Embargoed",
         "Published in the last 24 hours",
+        "Doing well now",
         "Being edited now",
         "Incoming wire",
     ]
