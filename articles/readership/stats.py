@@ -5,6 +5,7 @@ with the next flush, READS_FLUSH_SECONDS at most)."""
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -30,15 +31,19 @@ def _this_hour(now):
 
 
 def story_reads(article_id: int, now=None) -> dict:
-    """Today's, all-time and the last 24 hours' reads, hour by hour (one query), and where readers came
-    from over the last 30 days (one query)."""
+    """All-time reads and the last 24 hours' hour by hour, today's among them (one query), and where
+    readers came from over the last 30 days (one query)."""
     now = timezone.now() if now is None else now
     hour = _this_hour(now)
     first = hour - timedelta(hours=23)
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    rows = StoryReads.objects.filter(article_id=article_id)
-    totals = rows.aggregate(total=Sum("reads"), today=Sum("reads", filter=Q(hour__gte=today)))
-    by_hour = dict(rows.filter(hour__gte=first).values_list("hour", "reads"))
+    last_day = Q(hour__gte=first)
+    totals = StoryReads.objects.filter(article_id=article_id).aggregate(
+        total=Sum("reads"),
+        hours=ArrayAgg("hour", filter=last_day, order_by="hour", default=[]),
+        reads=ArrayAgg("reads", filter=last_day, order_by="hour", default=[]),
+    )
+    by_hour = dict(zip(totals["hours"], totals["reads"], strict=True))
     hours = [first + timedelta(hours=n) for n in range(24)]
     peak = max(by_hour.values(), default=0) or 1
     chart = [
@@ -54,7 +59,8 @@ def story_reads(article_id: int, now=None) -> dict:
     labels = dict(ReadSource.Source.choices)
     return {
         "total": totals["total"] or 0,
-        "today": totals["today"] or 0,
+        # Midnight is never before the chart's first hour, so today's reads are all in it.
+        "today": sum(reads for h, reads in by_hour.items() if h >= today),
         "last_day": sum(by_hour.values()),
         "hours": chart,
         "peak": max(by_hour.values(), default=0),
