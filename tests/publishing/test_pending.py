@@ -376,8 +376,7 @@ def test_the_change_form_with_pending_changes_stays_within_budget(
     editor_client, with_pending, django_assert_max_num_queries
 ):
     editor_client.get(change_url(with_pending))
-    # 32, the live coverage panel asking whether it is a live story, the audit history panel and the
-    # story's reads (two: articles/readership/stats.py).
+    # 32, the live coverage panel's question, the audit history panel and the story's reads (two).
     with django_assert_max_num_queries(36):
         assert editor_client.get(change_url(with_pending)).status_code == 200
 
