@@ -24,6 +24,8 @@ urlpatterns = [
     # Before the public site's routes, whose section pattern would take "api".
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", no_such_endpoint),
+    # Newsletters and the reader's page (/newsletters/, /account/): before the section pattern too.
+    path("", include("newsroom.readers.urls")),
     path("", include("articles.public.urls")),
 ]
 

@@ -39,10 +39,11 @@ sub vcl_recv {
         set req.http.n-gone = xkey.purge(req.http.xkey);
         return (synth(200, "Invalidated " + req.http.n-gone + " objects"));
     }
-    # Django's session and CSRF cookies: someone signed in, or signing in. Their pages are their own.
+    # Django's session and CSRF cookies: someone signed in, or signing in. Their pages are their own, as
+    # are a reader's (/account/: their cookie is sent there only).
     if (req.method != "GET" && req.method != "HEAD"
         || req.http.Authorization
-        || req.url ~ "^/(admin|preview)/"
+        || req.url ~ "^/(admin|preview|account)/"
         || req.http.Cookie ~ "(^|;\s*)(sessionid|csrftoken)=") {
         set req.http.X-Edge-Pass = "1";
         return (pass);

@@ -46,6 +46,14 @@ EDITOR = {
     "taggit.taggeditem": ALL,
     "articles.wirefeed": ALL,
     "articles.wireitem": ["view"],
+    # Newsletters (newsroom/readers/): editors write and send them; readers' addresses are only seen.
+    "readers.newsletter": ALL,
+    "readers.issue": ALL,
+    "readers.issueitem": ALL,
+    "readers.suppression": ALL,
+    "readers.reader": ["view"],
+    "readers.subscription": ["view"],
+    "readers.delivery": ["view"],
 }
 ADMINISTRATOR = {
     **EDITOR,

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "newsroom.accounts",
     "newsroom.ops",
     "newsroom.audit",
+    "newsroom.readers",
 ]
 
 MIDDLEWARE = [

@@ -57,3 +57,21 @@ if os.environ.get("API_TRUSTED_PROXIES"):
     raise ImproperlyConfigured(
         "API_TRUSTED_PROXIES is no longer read: list your proxies' addresses in TRUSTED_PROXIES instead."
     )
+
+# --- Readers and newsletters (newsroom/readers/, docs/newsletters.md) ---
+# Emails per second each sending task hands to the mail server (0: as fast as it takes them).
+NEWSLETTER_SEND_RATE = float(os.environ.get("NEWSLETTER_SEND_RATE", "20"))
+# Deliveries claimed at once; a task sends for at most NEWSLETTER_TASK_SECONDS, then queues its sequel
+# (every task stays far below TASK_STALE_SECONDS, after which it would count as dead).
+NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "50"))
+NEWSLETTER_TASK_SECONDS = int(os.environ.get("NEWSLETTER_TASK_SECONDS", "60"))
+# Claims older than this belong to a dead task: any sending task of the issue takes them back.
+NEWSLETTER_CLAIM_SECONDS = int(os.environ.get("NEWSLETTER_CLAIM_SECONDS", "600"))
+# The bounce and complaint webhook (POST /newsletters/suppress/): off unless a secret is set.
+NEWSLETTER_WEBHOOK_SECRET = os.environ.get("NEWSLETTER_WEBHOOK_SECRET", "")
+# Magic links: minutes they work; links asked for per address and per client address per hour.
+READER_LINK_MINUTES = int(os.environ.get("READER_LINK_MINUTES", "15"))
+READER_LINKS_PER_ADDRESS = int(os.environ.get("READER_LINKS_PER_ADDRESS", "5"))
+READER_REQUESTS_PER_CLIENT = int(os.environ.get("READER_REQUESTS_PER_CLIENT", "30"))
+# How long a reader stays signed in (their cookie lives on /account/ only).
+READER_SESSION_DAYS = int(os.environ.get("READER_SESSION_DAYS", "30"))

@@ -26,6 +26,7 @@ from articles.models import (
     SiteSettings,
     SocialLink,
 )
+from newsroom.readers.models import Newsletter
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +131,7 @@ def live_story(make_article, make_photo, make_author, editor):
 def test_public_pages_are_valid_html(client, content, live_story, tmp_path, settings):
     command = _checker()
     settings.PAGE_CACHE_SECONDS = 0
+    Newsletter.objects.create(name="The Brief", slug="brief", offered_site_wide=True, description="Daily.")
     pages = {
         "home": ("/", 200),
         "article": (content.get_absolute_url(), 200),
@@ -149,6 +151,11 @@ def test_public_pages_are_valid_html(client, content, live_story, tmp_path, sett
         "not-found": ("/no-such-section/", 404),
         "gone": ("/world/pulled-story/", 410),
         "live": (live_story.get_absolute_url(), 200),
+        "newsletters": ("/newsletters/", 200),
+        "newsletter": ("/newsletters/brief/", 200),
+        "newsletter-check-email": ("/newsletters/check-your-email/", 200),
+        "newsletter-confirm": ("/newsletters/confirm/some-token/", 200),
+        "reader-sign-in": ("/account/", 200),
         "api-docs": ("/api/v1/docs/", 200),
     }
     folder = tmp_path / "pages"  # tmp_path also holds the test's media files
