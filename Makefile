@@ -1,5 +1,5 @@
 # The README's commands. Each target sets up what it needs (scripts/setup.sh) and is safe to re-run.
-.PHONY: run test bench bench-import bench-audit bench-beacon backup restore lighthouse cluster-test
+.PHONY: run test bench bench-import bench-audit bench-beacon bench-newsletter backup restore lighthouse cluster-test
 run:
 	bash scripts/run.sh
 test:
@@ -15,6 +15,9 @@ bench-beacon:
 # What the audit log costs a story save, and its screen over a million rows (in newsroom_bench_audit).
 bench-audit:
 	bash -c 'source scripts/setup.sh && export DATABASE_URL="$${DATABASE_URL%/*}/newsroom_bench_audit" && python -m newsroom.ops.dbcreate && python bench/audit.py'
+# An issue sent to 5,000 subscribers through a real SMTP server on loopback (in newsroom_bench_newsletter).
+bench-newsletter:
+	bash -c 'source scripts/setup.sh && export DATABASE_URL="$${DATABASE_URL%/*}/newsroom_bench_newsletter" && python -m newsroom.ops.dbcreate && python bench/newsletter.py $(ARGS)'
 lighthouse:
 	bash scripts/lighthouse.sh
 # The many-machines soak (scripts/cluster_test.py): not part of `make test`. ARGS="--seconds 120" etc.

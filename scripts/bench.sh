@@ -62,3 +62,7 @@ run python bench/beacon.py
 DATABASE_URL="${DATABASE_URL%/*}/newsroom_bench_audit" run python -m newsroom.ops.dbcreate
 DATABASE_URL="${DATABASE_URL%/*}/newsroom_bench_audit" DJANGO_SETTINGS_MODULE=newsroom.settings.base \
     run python bench/audit.py
+# An issue's send rate through a real SMTP server on loopback, against Django's SMTP backend alone.
+DATABASE_URL="${DATABASE_URL%/*}/newsroom_bench_newsletter" run python -m newsroom.ops.dbcreate
+DATABASE_URL="${DATABASE_URL%/*}/newsroom_bench_newsletter" DJANGO_SETTINGS_MODULE=newsroom.settings.base \
+    run python bench/newsletter.py

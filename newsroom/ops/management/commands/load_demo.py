@@ -24,7 +24,7 @@ from articles.publishing import editing, notifications, pending, workflow
 from newsroom import audit
 from newsroom.ops import demo_content as demo
 from newsroom.ops import demo_desk as desk
-from newsroom.ops import demo_wire
+from newsroom.ops import demo_newsletters, demo_wire
 from newsroom.ops.demo_blocks import load_block_story
 from newsroom.ops.demo_images import make_demo_image
 from newsroom.ops.demo_live import load_live_story
@@ -139,6 +139,7 @@ class Command(BaseCommand):
                 created += 1
         self._fronts(sections, users["editor"])
         demo_wire.load(section=sections["world"], source=sources["reuters"])
+        demo_newsletters.load(sections=sections)
         self.stdout.write(
             f"Demo content ready: {Article.objects.count()} articles ({created} new), "
             f"{Photo.objects.count()} photos."
