@@ -1,41 +1,72 @@
 """The engines of scripts/cluster_test.py not already in tests/infra/engines.py: Varnish with the cluster's
-VCL, moto's S3 server, the task worker, and what kills or stops an app node; plus an HTTP client.
+VCL, moto's S3 server, the task worker, and what kills or stops an app node; plus an HTTP client, the
+database's preparation and the check of every node after the run.
 """
 
 import contextlib
 import http.client
 import os
+import secrets
 import shutil
 import signal
 import subprocess
+import time
 from pathlib import Path
 
-from cluster_parts import cluster_vcl
+from cluster_parts import article_links, cluster_vcl
 
-from tests.infra.engines import PYTHON, AppServer, port_open, wait_for
+from tests.infra.engines import (
+    PYTHON,
+    AppServer,
+    PostgresCluster,
+    app_environment,
+    migrate,
+    port_open,
+    wait_for,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 class Client:
-    """One keep-alive connection to 127.0.0.1:`port`, re-opened after a failure."""
+    """One keep-alive connection to 127.0.0.1:`port`, re-opened after a failure. With a `jar`
+    (cluster_readers.CookieJar) it behaves as a browser does with cookies: it keeps what Set-Cookie says
+    and sends, on each request, the cookies whose Path matches it (`sent_cookies`: their names, last time)."""
 
-    def __init__(self, port: int, timeout: float = 15):
-        self.port, self.timeout, self.conn = port, timeout, None
+    def __init__(self, port: int, timeout: float = 15, jar=None):
+        self.port, self.timeout, self.conn, self.jar = port, timeout, None, jar
+        self.sent_cookies: list[str] = []
 
     def get(self, path: str) -> tuple[int, str, dict]:
+        return self.request("GET", path)
+
+    def post(self, path: str, form: str = "") -> tuple[int, str, dict]:
+        # A new connection and no retry: a write is not repeated behind the reader's back.
+        self.close()
+        return self.request("POST", path, form)
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, dict]:
+        headers = {"Host": "127.0.0.1"}
+        cookie = self.jar.header(path) if self.jar is not None else ""
+        if cookie:
+            headers["Cookie"] = cookie
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.sent_cookies = [pair.split("=", 1)[0] for pair in cookie.split("; ")] if cookie else []
         for attempt in (1, 2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
             try:
-                self.conn.request("GET", path, headers={"Host": "127.0.0.1"})
+                self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
-                body = response.read().decode(errors="replace")
-                return response.status, body, {k.lower(): v for k, v in response.getheaders()}
+                text = response.read().decode(errors="replace")
+                if self.jar is not None:
+                    self.jar.receive(path, response.msg.get_all("Set-Cookie") or [])
+                return response.status, text, {k.lower(): v for k, v in response.getheaders()}
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 # An idle keep-alive connection closed by the server: one silent retry, as browsers do.
                 self.close()
-                if attempt == 2:
+                if attempt == 2 or method != "GET":
                     raise
         raise AssertionError("unreachable")
 
@@ -182,3 +213,67 @@ def keep_logs(folder: Path) -> None:
     kept.mkdir(parents=True)
     for log in folder.glob("*.log"):
         shutil.copy(log, kept / log.name)
+
+
+def check_nodes(published: dict, ports: list[int]) -> tuple[int, list[str], list[str]]:
+    """Each `published` story asked of each node directly: (stories visible on every node, problems,
+    per-node home summary)."""
+    visible, problems, homes = 0, [], []
+    clients = [Client(port) for port in ports]
+    for story in published.values():
+        ok = True
+        for port, client in zip(ports, clients, strict=True):
+            status, body, _ = client.get(story["url"])
+            if status != 200 or story["headline_html"] not in body:
+                ok = False
+                problems.append(f"node :{port}: {story['url']} answered {status} without its headline")
+        visible += ok
+    links = []
+    for port, client in zip(ports, clients, strict=True):
+        status, body, _ = client.get("/")
+        links.append(article_links(body))
+        homes.append(f":{port} {status}, {len(links[-1])} story links")
+    if links[0] != links[1]:
+        problems.append(f"the home pages differ between nodes: {sorted(links[0] ^ links[1])[:5]}")
+    newest = [s["url"] for s in published.values() if s.get("base")][-1:]
+    for port, found in zip(ports, links, strict=True):
+        if newest and newest[0] not in found:
+            problems.append(f"node :{port}: the newest story {newest[0]} is not on the home page")
+    for client in clients:
+        client.close()
+    return visible, problems, homes
+
+
+def prepare(args, folder: Path, redis, moto: "Moto", stops: list, ports: dict, database: str, say) -> dict:
+    """The primary, migrated and seeded, then its replica; their stops are added to `stops` at once."""
+    PG_PRIMARY, PG_REPLICA, VARNISH = ports["pg_primary"], ports["pg_replica"], ports["varnish"]  # noqa: N806
+    primary = PostgresCluster.primary(PG_PRIMARY)
+    stops.append(primary.destroy)
+    url = f"postgres://postgres@127.0.0.1:{PG_PRIMARY}/{database}"
+    env = app_environment(
+        DATABASE_URL=url,
+        REDIS_URL="",
+        REDIS_SENTINELS=redis.addresses,
+        REDIS_SENTINEL_MASTER="newsroom",
+        CACHE_PREFIX=f"cluster-{secrets.token_hex(4)}",
+        PAGE_CACHE_SECONDS="300",
+        EDGE_PURGE_BACKEND="varnish",
+        VARNISH_PURGE_URLS=f"http://127.0.0.1:{VARNISH}",
+        SITE_URL="http://127.0.0.1",
+        MEDIA_ROOT=str(folder / "media"),
+    )
+    if settings_support_s3():
+        env |= {"MEDIA_STORAGE": "s3", **moto.environment()}
+    started = time.monotonic()
+    migrate(env)
+    if settings_support_s3():
+        run_django(env, "setup_media_buckets", "--create")
+    run_django(env, "load_demo")
+    if args.stories:
+        # Replaces the demo's stories (its accounts stay) with a newsroom's spread over sections and tags.
+        run_django(env, "seed_archive", "--articles", str(args.stories), "--tags", "100", "--authors", "40")
+    say(f"database migrated and seeded ({time.monotonic() - started:.0f} s)")
+    replica = primary.replica(PG_REPLICA)
+    stops.append(replica.destroy)
+    env["DATABASE_REPLICA_URLS"] = f"postgres://postgres@127.0.0.1:{PG_REPLICA}/{database}"
+    return env

@@ -1,5 +1,5 @@
 """Pure helpers of scripts/cluster_test.py: its options, the cluster's VCL, percentiles, the tally of what
-readers saw and the table of results.
+readers saw and the table of results (the signed-in readers' helpers are in cluster_readers.py).
 
 Kept apart from the script so they can be unit-tested without starting anything
 (tests/infra/test_cluster_parts.py). The cluster's VCL is the deployment's (newsroom/ops/vcl.py).
@@ -18,6 +18,8 @@ from newsroom.ops.vcl import cluster_vcl  # noqa: F401 - the cluster test's VCL 
 
 # Every engine's loopback port, as an offset from the first: CLUSTER_BASE_PORT moves them all together
 # (another soak, or a service already on 8161-8172).
+# newsroom.readers.sessions.COOKIE, its Path /account/ only.
+READER_COOKIE = "reader"
 PORT_OFFSETS = {
     "pg_primary": 0, "pg_replica": 1, "redis_primary": 2, "redis_replica": 3,
     "sentinels": (4, 5, 6), "moto": 7, "varnish_admin": 8, "varnish": 9, "nodes": (10, 11),
@@ -57,12 +59,22 @@ def parse_args(description: str):
         default=2,
         help="reader threads asking the node that stays up directly, measuring its page cache (default 2)",
     )
+    parser.add_argument(
+        "--signed-in",
+        type=float,
+        default=0.3,
+        help="share of the reader threads (through Varnish and direct alike) signed in with a magic link, "
+        "at least one of each when above 0 (default 0.3)",
+    )
     parser.add_argument("--publish-every", type=float, default=0.3, help="seconds between publishes (0.3)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per node (default 2)")
     parser.add_argument(
         "--stories", type=int, default=2000, help="archive stories seeded besides the demo (default 2000)"
     )
-    return parser.parse_args()
+    args = parser.parse_args()
+    if not 0 <= args.signed_in <= 1:
+        parser.error("--signed-in is a share, from 0 to 1")
+    return args
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -77,6 +89,13 @@ def percentile(values: list[float], p: float) -> float:
 def hit_rate(counter: collections.Counter) -> float:
     """HIT / (HIT + MISS + PASS) of a Counter of cache header values; NaN when nothing was counted."""
     seen = counter["HIT"] + counter["MISS"] + counter["PASS"]
+    return counter["HIT"] / seen if seen else math.nan
+
+
+def hit_share(counter: collections.Counter) -> float:
+    """HIT / every response counted, a response without the header too (a page the cache was bypassed
+    for, as a signed-in reader's would be if their cookie made it private); NaN when there are none."""
+    seen = sum(counter.values())
     return counter["HIT"] / seen if seen else math.nan
 
 
@@ -147,10 +166,14 @@ def by_kind(tally: Tally) -> str:
 
 def report(soak, elapsed: float, visible: int, problems: list[str], homes: list[str]) -> bool:
     readers, watchers, origin = soak.readers, soak.watchers, soak.origin
-    tallies = (readers, watchers, origin)
+    # A soak without signed-in readers (--signed-in 0) has no such rows and no such targets.
+    signed = getattr(soak, "signed_in", None)
+    # Signed-in readers' public pages are in `readers` and `origin` already; their own pages are not.
+    own = (signed.account, signed.sign_in) if signed else ()
+    tallies = (readers, watchers, origin, *own)
     requests = sum(t.requests for t in tallies)
     five_xx = sum(t.five_xx for t in tallies)
-    failures = readers.failures + watchers.failures + origin.failures
+    failures = sum((t.failures for t in tallies), collections.Counter())
     failed = sum(failures.values())
     edge, app, behind = hit_rate(readers.edge), hit_rate(origin.app), hit_rate(readers.app)
     steady_app = soak.origin_steady.app
@@ -185,11 +208,29 @@ def report(soak, elapsed: float, visible: int, problems: list[str], homes: list[
          f"{percentile(edits, 99) * 1000:.0f} ms", ""),
         ("home on each node", "; ".join(homes), ""),
     ]  # fmt: skip
+    signed_ok = True
+    if signed:
+        after = next(n for n, row in enumerate(rows) if row[0] == "  behind Varnish") + 1
+        rows[after:after] = signed_rows(signed)
+        signed_edge, signed_steady = hit_share(signed.edge.edge), hit_share(signed.origin_steady.app)
+        account = signed.account
+        signed_ok = (
+            signed.succeeded == signed.readers
+            and not signed.errors
+            and signed_edge >= 0.9
+            and signed_steady >= 0.9
+            and account.requests > 0
+            and signed.account_shown == account.requests
+            # The reader's own cookie never reaches a public page (where it could split the caches).
+            and signed.cookie_sent["public", READER_COOKIE] == 0
+        )
     print("[cluster] ---- result ----")
     a = soak.args
+    who = f" ({signed.through_varnish} and {signed.direct} of them signed in)" if signed else ""
     print(
-        f"{a.seconds:.0f} s soak, {a.readers} readers through Varnish + {a.origin_readers} direct, a publish "
-        f"or edit every {a.publish_every} s, 2 nodes x {a.workers} gunicorn workers, {os.cpu_count()} CPUs"
+        f"{a.seconds:.0f} s soak, {a.readers} readers through Varnish + {a.origin_readers} direct{who}, a "
+        f"publish or edit every {a.publish_every} s, 2 nodes x {a.workers} gunicorn workers, "
+        f"{os.cpu_count()} CPUs"
     )
     for event in soak.events:
         print(f"  {event}")
@@ -199,6 +240,8 @@ def report(soak, elapsed: float, visible: int, problems: list[str], homes: list[
     for name, value, target in rows:
         print(f"{name:<24}{value:<70} {target}")
     errors = readers.server_errors + origin.server_errors + watchers.server_errors
+    if signed:
+        errors += signed.errors + signed.sign_in.server_errors + signed.account.server_errors
     for line in (errors + soak.editor_errors + soak.not_visible)[:20]:
         print(f"  ! {line}")
     for line in problems[:20]:
@@ -214,4 +257,28 @@ def report(soak, elapsed: float, visible: int, problems: list[str], homes: list[
         and edge >= 0.9
         and steady >= 0.9
         and p99 < 1.0
+        and signed_ok
     )
+
+
+def signed_rows(signed) -> list[tuple[str, str, str]]:
+    """The signed-in readers' rows: their public pages' hit rates (targets like everyone's) and their own
+    page, which passes the edge and the page cache by design and so is counted apart."""
+    edge, steady = signed.edge, signed.origin_steady
+    account, public = signed.account, signed.public_requests
+    return [
+        ("signed-in readers", f"{signed.succeeded} of {signed.readers} signed in by magic link "
+         f"({signed.through_varnish} through Varnish, {signed.direct} direct)", "all"),
+        ("  cookies kept", "; ".join(sorted(signed.cookies)) or "none", ""),
+        ("  Varnish hit rate", f"{hit_share(edge.edge):.1%} of their {edge.requests} public pages "
+         f"{dict(edge.edge)}", ">= 90%"),
+        ("  page cache hit rate", f"{hit_share(steady.app):.1%} of their direct reads before the failover "
+         f"{dict(steady.app)}", ">= 90%"),
+        ("  whole run, direct", f"{hit_share(signed.origin.app):.1%} of {signed.origin.requests} "
+         f"{dict(signed.origin.app)}", ""),
+        ("  cookies sent", f"of {public} public pages: {signed.sent_on('public')}",
+         f"no {READER_COOKIE!r}"),
+        ("", f"of {account.requests} account pages: {signed.sent_on('account')}", ""),
+        ("  account page", f"{account.requests} requests, {signed.account_shown} of them signed in "
+         f"{dict(account.statuses)}", "all signed in"),
+    ]  # fmt: skip

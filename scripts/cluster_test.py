@@ -10,13 +10,18 @@ repository's VCL behind a round-robin director probing /healthz. An editor proce
 edits a live one) every --publish-every seconds through the real services, which purge Varnish and the page
 cache by surrogate key. Reader threads fetch random public pages through Varnish, and --origin-readers more
 from the node that stays up directly (behind the edge the app mostly sees just-purged pages: only direct
-reads measure the page cache itself). At 40% of the run one node is killed (SIGKILL, workers too), at 55%
-the Redis primary; the node comes back at 75% (held out of Varnish while warmed, as in a rolling restart).
+reads measure the page cache itself). A --signed-in share of both kinds of reader are signed-in readers:
+each gets a reader account and a magic link from the editor process, signs in over HTTP (GET, then POST
+/account/sign-in/<token>/), and from then on sends the cookies it was given as a browser does, only where
+their Path matches; now and then it opens its own page, /account/, which must show it signed in. At 40% of
+the run one node is killed (SIGKILL, workers too), at 55% the Redis primary; the node comes back at 75%
+(held out of Varnish while warmed, as in a rolling restart).
 Afterwards every story is asked of each node directly.
 
 Targets (exit status 1 if one is missed): no 5xx and no failed request, every story visible on both nodes,
-Varnish hit rate and the page cache's on direct reads before the Redis failover >= 90%, publish-to-visible
-p99 < 1 s.
+Varnish hit rate and the page cache's on direct reads before the Redis failover >= 90%, the same two for
+the signed-in readers' public pages alone, every signed-in reader signed in and every visit to their own
+page showing it, publish-to-visible p99 < 1 s.
 """
 
 import contextlib
@@ -40,23 +45,22 @@ from cluster_engines import (  # noqa: E402
     Moto,
     Varnish,
     Worker,
+    check_nodes,
     keep_logs,
     kill_node,
-    run_django,
+    prepare,
     settings_support_s3,
     stop_node,
 )
-from cluster_parts import Tally, article_links, cluster_ports, parse_args, ports_in_use, report  # noqa: E402
+from cluster_parts import Tally, cluster_ports, parse_args, ports_in_use, report  # noqa: E402
+from cluster_readers import CookieJar, SignedIn, sign_in, signed_in_count, visit_account  # noqa: E402
 
 from tests.infra.engines import (  # noqa: E402
     PG_BIN,
     REDIS_SERVER,
     AppServer,
     Editor,
-    PostgresCluster,
     RedisSentinelSet,
-    app_environment,
-    migrate,
     wait_for,
 )
 
@@ -68,6 +72,8 @@ MOTO, VARNISH, VARNISH_ADMIN, NODES = PORTS["moto"], PORTS["varnish"], PORTS["va
 DATABASE = "newsroom_cluster_bench"
 # What readers ask for, and how often: a news site's traffic is mostly the home page and fresh stories.
 MIX = {"home": 25, "story": 35, "fresh": 10, "section": 15, "tag": 7, "author": 4, "feed": 4}
+# The share of a signed-in reader's requests that are for their own page.
+ACCOUNT_VISITS = 0.03
 
 
 def say(message: str) -> None:
@@ -75,8 +81,14 @@ def say(message: str) -> None:
 
 
 class Soak:
-    def __init__(self, args, editor, pages: dict, nodes: list, redis: RedisSentinelSet, varnish, env, folder):
+    def __init__(
+        self, args, editor, pages: dict, nodes: list, redis: RedisSentinelSet, varnish, env, folder, links
+    ):
         self.args, self.editor, self.pages, self.nodes = args, editor, pages, nodes
+        # The editor's reader_link answers ({"email", "token"}), one per signed-in reader thread.
+        self.links = links
+        through = signed_in_count(args.readers, args.signed_in)
+        self.signed_in = SignedIn(through, len(links) - through) if links else None
         self.redis, self.env, self.folder = redis, env, folder
         self.varnish = varnish
         self.readers, self.watchers, self.origin = Tally(), Tally(), Tally()
@@ -109,23 +121,39 @@ class Soak:
             return "home", "/"
         return kind, rng.choice(self.pages[kind])
 
-    def reader(self, seed: int, port: int = VARNISH) -> None:
+    def reader(self, seed: int, port: int = VARNISH, link: dict | None = None) -> None:
         """Random pages through Varnish, or (port of the node that stays up) from the app directly: behind
         an edge purged by key the app mostly sees just-purged pages, so only direct reads measure its page
-        cache the way readers without an edge would use it."""
-        rng, client = random.Random(seed), Client(port)
+        cache the way readers without an edge would use it. With a magic `link`, a signed-in reader: its
+        public pages are counted in its own tallies too, and a few of its requests are for /account/."""
+        rng = random.Random(seed)
+        client = Client(port, jar=CookieJar() if link else None)
         tally = self.readers if port == VARNISH else self.origin
+        signed = self.signed_in
+        email = sign_in(signed, client, link) if link else None
+        mine = (signed.edge if port == VARNISH else signed.origin) if email else None
         while not self.stop.is_set():
+            if email and rng.random() < ACCOUNT_VISITS:
+                visit_account(signed, client, email)
+                continue
             kind, path = self.pick(rng)
             try:
                 status, _, headers = client.get(path)
             except (OSError, http.client.HTTPException) as exc:
                 tally.fail(path, type(exc).__name__)
+                if mine:
+                    mine.fail(path, type(exc).__name__)
                 client.close()
                 continue
             tally.record(path, status, headers, kind)
-            if tally is self.origin and not self.redis_killed.is_set():
+            steady = not self.redis_killed.is_set()
+            if tally is self.origin and steady:
                 self.origin_steady.record(path, status, headers, kind)
+            if mine:
+                signed.sent("public", client.sent_cookies)
+                mine.record(path, status, headers, kind)
+                if mine is signed.origin and steady:
+                    signed.origin_steady.record(path, status, headers, kind)
         client.close()
 
     # --- publish-to-visible ---
@@ -249,9 +277,18 @@ class Soak:
 
     def run(self) -> float:
         started = self.began = time.monotonic()
-        threads = [threading.Thread(target=self.reader, args=(n,)) for n in range(self.args.readers)]
+        # The first readers of each kind are the signed-in ones, one magic link each.
+        through = self.signed_in.through_varnish if self.signed_in else 0
+        edge_links, direct_links = self.links[:through], self.links[through:]
+        threads = [
+            threading.Thread(target=self.reader, args=(n, VARNISH, edge_links[n] if n < through else None))
+            for n in range(self.args.readers)
+        ]
         threads += [
-            threading.Thread(target=self.reader, args=(1000 + n, NODES[0]))
+            threading.Thread(
+                target=self.reader,
+                args=(1000 + n, NODES[0], direct_links[n] if n < len(direct_links) else None),
+            )
             for n in range(self.args.origin_readers)
         ]
         threads += [
@@ -267,68 +304,6 @@ class Soak:
         for watcher in self.watch_threads:
             watcher.join()
         return time.monotonic() - started
-
-    # --- afterwards, each node directly ---
-    def check_nodes(self) -> tuple[int, list[str], list[str]]:
-        """(stories visible on every node, problems, per-node home summary)."""
-        visible, problems, homes = 0, [], []
-        clients = [Client(port) for port in NODES]
-        for story in self.published.values():
-            ok = True
-            for port, client in zip(NODES, clients, strict=True):
-                status, body, _ = client.get(story["url"])
-                if status != 200 or story["headline_html"] not in body:
-                    ok = False
-                    problems.append(f"node :{port}: {story['url']} answered {status} without its headline")
-            visible += ok
-        links = []
-        for port, client in zip(NODES, clients, strict=True):
-            status, body, _ = client.get("/")
-            links.append(article_links(body))
-            homes.append(f":{port} {status}, {len(links[-1])} story links")
-        if links[0] != links[1]:
-            problems.append(f"the home pages differ between nodes: {sorted(links[0] ^ links[1])[:5]}")
-        newest = [s["url"] for s in self.published.values() if s.get("base")][-1:]
-        for port, found in zip(NODES, links, strict=True):
-            if newest and newest[0] not in found:
-                problems.append(f"node :{port}: the newest story {newest[0]} is not on the home page")
-        for client in clients:
-            client.close()
-        return visible, problems, homes
-
-
-def prepare(args, folder: Path, redis: RedisSentinelSet, moto: Moto, stops: list) -> dict:
-    """The primary, migrated and seeded, then its replica; their stops are added to `stops` at once."""
-    primary = PostgresCluster.primary(PG_PRIMARY)
-    stops.append(primary.destroy)
-    url = f"postgres://postgres@127.0.0.1:{PG_PRIMARY}/{DATABASE}"
-    env = app_environment(
-        DATABASE_URL=url,
-        REDIS_URL="",
-        REDIS_SENTINELS=redis.addresses,
-        REDIS_SENTINEL_MASTER="newsroom",
-        CACHE_PREFIX=f"cluster-{secrets.token_hex(4)}",
-        PAGE_CACHE_SECONDS="300",
-        EDGE_PURGE_BACKEND="varnish",
-        VARNISH_PURGE_URLS=f"http://127.0.0.1:{VARNISH}",
-        SITE_URL="http://127.0.0.1",
-        MEDIA_ROOT=str(folder / "media"),
-    )
-    if settings_support_s3():
-        env |= {"MEDIA_STORAGE": "s3", **moto.environment()}
-    started = time.monotonic()
-    migrate(env)
-    if settings_support_s3():
-        run_django(env, "setup_media_buckets", "--create")
-    run_django(env, "load_demo")
-    if args.stories:
-        # Replaces the demo's stories (its accounts stay) with a newsroom's spread over sections and tags.
-        run_django(env, "seed_archive", "--articles", str(args.stories), "--tags", "100", "--authors", "40")
-    say(f"database migrated and seeded ({time.monotonic() - started:.0f} s)")
-    replica = primary.replica(PG_REPLICA)
-    stops.append(replica.destroy)
-    env["DATABASE_REPLICA_URLS"] = f"postgres://postgres@127.0.0.1:{PG_REPLICA}/{DATABASE}"
-    return env
 
 
 def main() -> int:
@@ -351,7 +326,7 @@ def main() -> int:
         stops.append(moto.stop)
         s3 = "yes" if settings_support_s3() else "no, these settings have no MEDIA_STORAGE: local files"
         say(f"Redis + 3 Sentinels, moto S3 on :{MOTO} (photos on S3: {s3})")
-        env = prepare(args, folder, redis, moto, stops)
+        env = prepare(args, folder, redis, moto, stops, PORTS, DATABASE, say)
         say(f"PostgreSQL primary :{PG_PRIMARY}, streaming replica :{PG_REPLICA}")
         nodes = []
         for port in NODES:
@@ -373,6 +348,12 @@ def main() -> int:
             f"/feeds/section{s}rss/" for s in pages["sections"][:5]
         ]
         say(f"nodes :{NODES[0]} :{NODES[1]} behind Varnish :{VARNISH}; {len(pages['story'])} stories to read")
+        # Asked before the warm-up: as a reader opens the email a little later, the replica has the link.
+        signing_in = signed_in_count(args.readers, args.signed_in)
+        signing_in += signed_in_count(args.origin_readers, args.signed_in)
+        links = [editor.ask({"do": "reader_link"}) for _ in range(signing_in)]
+        if refused := [answer.get("error") for answer in links if not answer.get("ok")]:
+            raise SystemExit(f"the editor process made no reader link: {refused[0]}")
         # A warm-up pass: every page once, so the soak measures a running site, not a cold start.
         warm = Client(VARNISH)
         for path in ["/"] + [
@@ -381,9 +362,9 @@ def main() -> int:
             warm.get(path)
         warm.close()
         say(f"warmed up; soak for {args.seconds:.0f} s")
-        soak = Soak(args, editor, pages, nodes, redis, varnish, env, folder)
+        soak = Soak(args, editor, pages, nodes, redis, varnish, env, folder, links)
         elapsed = soak.run()
-        visible, problems, homes = soak.check_nodes()
+        visible, problems, homes = check_nodes(soak.published, NODES)
         ok = report(soak, elapsed, visible, problems, homes)
         say("PASS" if ok else "FAIL")
         return 0 if ok else 1

@@ -5,6 +5,7 @@ so each publish is a committed transaction with the on-commit hooks production r
 """
 
 import json
+import secrets
 import sys
 
 import django
@@ -19,6 +20,8 @@ def main() -> None:
 
     from articles.models import Article, Author, Section
     from articles.publishing import editing, workflow
+    from newsroom.readers import sessions
+    from newsroom.readers.models import Reader
 
     user, _ = get_user_model().objects.get_or_create(
         username="cluster-editor", defaults={"is_staff": True, "is_superuser": True}
@@ -71,6 +74,10 @@ def main() -> None:
                 "section_slugs": list(Section.objects.values_list("slug", flat=True)),
                 "tag_names": [t.name for t in tags],
             }
+        elif request["do"] == "reader_link":
+            # A new reader and the token of the magic link their email would carry (readers/sessions.py).
+            reader = Reader.objects.create(email=f"reader-{secrets.token_hex(6)}@cluster.example")
+            answer = {"ok": True, "email": reader.email, "token": sessions.new_link(reader)}
         else:
             answer = {"ok": False, "error": f"unknown request {request['do']!r}"}
         print(json.dumps(answer), flush=True)
