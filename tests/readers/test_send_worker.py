@@ -16,7 +16,7 @@ from newsroom.readers import sending
 from newsroom.readers.models import Delivery, Issue, IssueItem, Suppression
 from tests.readers.conftest import audience
 from tests.readers.smtp import SMTP_PORT, SMTPServer
-from tests.worker.test_worker import run_worker, worker_env
+from tests.worker.processes import run_worker, worker_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SUBSCRIBERS = 1000

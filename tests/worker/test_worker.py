@@ -1,17 +1,12 @@
 """The real worker command (run_worker, django-tasks-db's worker plus the scheduler step) in its own process,
 against tasks stored as rows: it runs them, retries a failure, and a task whose worker died runs again."""
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -19,27 +14,14 @@ from django_tasks_db.models import DBTaskResult
 from articles import scheduler as schedule
 from articles.models import Source
 from tests.worker import tasks
+from tests.worker.processes import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(django_settings.BASE_DIR)
 
 
 @pytest.fixture(autouse=True)
 def db_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def worker_env() -> dict:
-    db = connection.settings_dict
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{host}/{db['NAME']}"
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
-    return {**env, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "newsroom.settings.base", "DEBUG": "0"}
-
-
-def run_worker(*args, **kwargs):
-    command = [sys.executable, "manage.py", "run_worker", "--no-startup-delay", "--no-reload", *args]
-    return subprocess.Popen(command, cwd=ROOT, env=worker_env(), **kwargs)
 
 
 def batch():
