@@ -25,6 +25,7 @@ are stored, so a draft preview never is. If the cache server is down, pages rend
 
 import contextvars
 import hashlib
+import re
 import secrets
 import time
 from datetime import UTC, datetime
@@ -171,8 +172,22 @@ def _schedule(state: dict) -> tuple[dict, bool]:
 # --- Pages ------------------------------------------------------------------------------------------------
 
 
-def _page_key(request) -> str:
+# Campaign tags (a newsletter's ?nl=, utm_*, ad click ids) change nothing a page shows (the beacon reads
+# them from the address bar): a tagged link shares the page's entry, as at the edge (default.vcl).
+CAMPAIGN_TAG = re.compile(r"(utm_[a-z]+|nl|fbclid|gclid)(=|$)")
+
+
+def _cache_path(request) -> str:
     path = request.get_full_path()
+    base, _, query = path.partition("?")
+    if not query or not CAMPAIGN_TAG.search(query):
+        return path
+    kept = "&".join(part for part in query.split("&") if not CAMPAIGN_TAG.match(part))
+    return f"{base}?{kept}" if kept else base
+
+
+def _page_key(request) -> str:
+    path = _cache_path(request)
     # A HEAD is the GET without its body (the server drops it): the same entry, the same ETag.
     method = "GET" if request.method == "HEAD" else request.method
     digest = hashlib.sha256(f"{method}:{request.get_host()}:{path}".encode()).hexdigest()

@@ -48,6 +48,12 @@ sub vcl_recv {
         set req.http.X-Edge-Pass = "1";
         return (pass);
     }
+    # Campaign tags (a newsletter's ?nl=, utm_*, ad click ids) change nothing the app renders; the page's
+    # script reads them from the address bar. One object per page, however its link was tagged.
+    if (req.url ~ "[?&](utm_[a-z]+|nl|fbclid|gclid)(=|&|$)") {
+        set req.url = regsuball(req.url, "(?<=[?&])(utm_[a-z]+|nl|fbclid|gclid)(=[^&]*)?(&|$)", "");
+        set req.url = regsub(req.url, "[?&]$", "");
+    }
     # Anything else (analytics, consent) changes nothing the app renders for a reader.
     unset req.http.Cookie;
     return (hash);

@@ -4,7 +4,7 @@ per issue as inline-styled HTML (tables, for mail clients) and plain text, then 
 
 import email.policy
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import css_inline
 from django.conf import settings
@@ -73,12 +73,25 @@ class Rendered:
     text: str
 
 
+def tracked(url: str, newsletter: Newsletter) -> str:
+    """A link to one of our pages tagged ?nl=<newsletter>, so the story's reads show where they came from
+    (articles/readership/sources.py); the page cache and the edge ignore the tag (one cached page)."""
+    if not url.startswith(settings.SITE_URL.rstrip("/") + "/"):
+        return url
+    base, _, fragment = url.partition("#")
+    tagged = base + ("&" if "?" in base else "?") + urlencode({"nl": newsletter.slug})
+    return tagged + ("#" + fragment if fragment else "")
+
+
 def render(issue: Issue) -> Rendered:
     newsletter = issue.newsletter
+    items = list(issue.items.all())
+    for item in items:
+        item.link = tracked(item.url, newsletter)
     context = {
         "issue": issue,
         "newsletter": newsletter,
-        "items": list(issue.items.all()),
+        "items": items,
         "site": site_context(),
         "SITE_URL": settings.SITE_URL,
         "date": timezone.localdate(issue.scheduled_for or timezone.now()),

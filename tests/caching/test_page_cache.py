@@ -33,6 +33,20 @@ def test_cache_hit_costs_no_query(client, make_article, django_assert_num_querie
         assert client.get("/world/")["X-Cache"] == "HIT"
 
 
+def test_a_link_tagged_by_a_newsletter_or_a_campaign_shares_the_pages_entry(client, make_article):
+    article = make_article(headline="Tagged story")
+    url, section = article.get_absolute_url(), f"/{article.section.slug}/"
+    assert client.get(url)["X-Cache"] == "MISS"
+    for tagged in ("?nl=brief", "?utm_source=brief&utm_medium=email", "?fbclid=x1&nl=brief#top"):
+        response = client.get(url + tagged)
+        assert response["X-Cache"] == "HIT", tagged
+        assert "Tagged story" in response.content.decode()
+    # Other parameters still make pages of their own.
+    assert client.get(f"{section}?page=1&nl=brief")["X-Cache"] == "MISS"
+    assert client.get(f"{section}?page=1")["X-Cache"] == "HIT"
+    assert client.get(f"{section}?channel=1")["X-Cache"] == "MISS"
+
+
 def test_publish_is_visible_at_once(client, make_article, editor, commit):
     client.get("/")
     article = make_article(headline="Breaking news", status=Article.Status.DRAFT)

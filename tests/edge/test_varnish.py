@@ -72,6 +72,19 @@ def test_a_publish_refreshes_the_pages_that_show_the_story_and_no_others(newsroo
         assert int(response.getheader("Age")) >= 0 and "Dam breaks" not in response.text
 
 
+def test_a_tagged_link_is_the_same_object_at_the_edge(newsroom, edge_get):
+    url = newsroom["flood"].get_absolute_url()
+    assert cached(edge_get, url)
+    for tagged in ("?nl=brief", "?utm_source=brief&utm_medium=email", "?gclid=1&utm_campaign"):
+        response = edge_get(url + tagged)
+        assert response.status == 200 and response.getheader("X-Edge") == "HIT", tagged
+    # Only the tags go: /world/?page=1&nl=brief is /world/?page=1, another object than /world/.
+    assert cached(edge_get, "/world/")
+    response = edge_get("/world/?page=1&nl=brief")
+    assert response.status == 200 and response.getheader("X-Edge") == "MISS"
+    assert edge_get("/world/?nl=brief&page=1").getheader("X-Edge") == "HIT"
+
+
 def test_pages_are_kept_for_their_s_maxage_without_keys_or_cookies_leaking(newsroom, edge_get):
     response = edge_get("/world/", Cookie="_ga=GA1.2.3")
     assert "s-maxage=60" in response.getheader("Cache-Control")

@@ -93,6 +93,9 @@ def test_an_editor_builds_an_issue_from_the_curated_front_page_in_its_order(
     assert not issue.items.exclude(position=0).exclude(image_url="").exists()
     page = editor_client.get(change_url(issue)).content.decode()
     assert "Story 7" in page and "Firefighters at the harbour" in page
+    # The email's links say which newsletter a read came from (the story's reads panel counts it).
+    rendered = issues.render(issue)
+    assert f'href="{lead.url}?nl=brief"' in rendered.html and f"{lead.url}?nl=brief" in rendered.text
 
 
 def test_a_section_newsletter_is_built_from_that_sections_front(
@@ -312,3 +315,10 @@ def test_a_reporter_is_kept_out_of_every_newsletter_screen(reporter_client, news
     assert Issue.objects.count() == 1 and not Delivery.objects.exists() and mail.outbox == []
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def test_only_our_own_links_are_tagged(newsletter, settings):
+    site = settings.SITE_URL.rstrip("/")
+    assert issues.tracked(f"{site}/world/a/", newsletter) == f"{site}/world/a/?nl=brief"
+    assert issues.tracked(f"{site}/world/?page=2#top", newsletter) == f"{site}/world/?page=2&nl=brief#top"
+    assert issues.tracked("https://other.example/world/a/", newsletter) == "https://other.example/world/a/"
