@@ -254,10 +254,15 @@ def held():
         yield
     finally:
         _held.reset(token)
-        walgate.record()
-        pagecache.invalidate_keys({keys.CHROME})
-        purge.purge_later({keys.CHROME})
-        pagecache.note_schedule()
+        supersede_all()
+
+
+def supersede_all() -> None:
+    """Every page superseded, here and at the edge: after writes made in bulk, which send no signals."""
+    walgate.record()
+    pagecache.invalidate_keys({keys.CHROME})
+    purge.purge_later({keys.CHROME})
+    pagecache.note_schedule()
 
 
 def changed(sender, instance, signal, created=False, **kwargs):

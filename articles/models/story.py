@@ -183,11 +183,7 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        if self.section_id:
-            self.top_section_id = self.section.parent_id or self.section_id
-        self.headline = clean_text(self.headline)
-        self.standfirst = clean_text(self.standfirst)
-        self.body = sanitize_html(self.body)
+        self.normalise()
         old_slug = getattr(self, "_loaded_slug", None)
         super().save(*args, **kwargs)
         if old_slug and old_slug != self.slug:
@@ -204,6 +200,16 @@ class Article(models.Model):
         instance = super().from_db(db, field_names, values, *args, **kwargs)
         instance._loaded_slug = instance.__dict__.get("slug")
         return instance
+
+    def normalise(self, sections: dict | None = None) -> None:
+        """What every save does to a story's fields first (a bulk insert calls it itself): the top section
+        (from `sections`, {id: parent id}, when given), clean text, the body through the allowlist."""
+        if self.section_id:
+            parent = sections[self.section_id] if sections is not None else self.section.parent_id
+            self.top_section_id = parent or self.section_id
+        self.headline = clean_text(self.headline)
+        self.standfirst = clean_text(self.standfirst)
+        self.body = sanitize_html(self.body)
 
     @property
     def is_scheduled(self) -> bool:

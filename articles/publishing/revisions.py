@@ -14,14 +14,25 @@ SNAPSHOT_FIELDS = [
 
 
 def snapshot(article: Article) -> dict:
+    return snapshot_of(
+        article,
+        tags=[t.name for t in article.tags.all()],
+        authors=list(article.articleauthor_set.values_list("author_id", flat=True)),
+        sources=list(article.articlesource_set.values_list("source_id", flat=True)),
+        corrections=list(article.corrections.order_by("id").values("id", "kind", "text")),
+    )
+
+
+def snapshot_of(article: Article, *, tags, authors, sources=(), corrections=()) -> dict:
+    """snapshot() from parts the caller already holds (a bulk insert): no query."""
     data = {}
     for name in SNAPSHOT_FIELDS:
         value = getattr(article, name)
         data[name] = value.isoformat() if isinstance(value, datetime) else value
-    data["tags"] = sorted(t.name for t in article.tags.all())
-    data["authors"] = list(article.articleauthor_set.values_list("author_id", flat=True))
-    data["sources"] = list(article.articlesource_set.values_list("source_id", flat=True))
-    data["corrections"] = list(article.corrections.order_by("id").values("id", "kind", "text"))
+    data["tags"] = sorted(tags)
+    data["authors"] = list(authors)
+    data["sources"] = list(sources)
+    data["corrections"] = list(corrections)
     return data
 
 

@@ -30,13 +30,24 @@ def quiet():
         _quiet.reset(token)
 
 
-def story_event(article, event: str, *, at=None) -> int:
+def _subscribed(event: str) -> list[WebhookSubscription]:
+    return list(WebhookSubscription.objects.filter(active=True, events__contains=[event]))
+
+
+def story_events(articles, event: str) -> int:
+    """story_event() now for each of many stories (a bulk insert): the subscriptions are read once."""
+    if _quiet.get() or not articles or not (subscriptions := _subscribed(event)):
+        return 0
+    return sum(story_event(article, event, subscriptions=subscriptions) for article in articles)
+
+
+def story_event(article, event: str, *, at=None, subscriptions=None) -> int:
     """Tell subscribers `event` happened to `article`: now, with the story as it is in this transaction, or
     at `at` for a scheduled publication (the delivery then goes only if the story is still due, as it is
     then). Returns how many deliveries were queued."""
     if _quiet.get():
         return 0
-    subscriptions = list(WebhookSubscription.objects.filter(active=True, events__contains=[event]))
+    subscriptions = _subscribed(event) if subscriptions is None else subscriptions
     if not subscriptions:
         return 0
     now = timezone.now()
