@@ -35,8 +35,37 @@ def point(report: Report, address: str, *, article=None, to_url: str = "", note:
     redirects.forget(address)
 
 
+WORDPRESS = Redirect.Origin.WORDPRESS
+
+
+def point_many(report: Report, wanted: dict[str, tuple]) -> None:
+    """point() for many addresses at once: {address: (article or None, to_url, note)}, in one read and
+    one insert (an address already redirected by the import is updated, one an editor made is kept)."""
+    wanted = {normalise(address): target for address, target in wanted.items()}
+    wanted = {a: t for a, t in wanted.items() if not (t[1] and normalise(t[1]) == a)}
+    existing = Redirect.objects.in_bulk(list(wanted), field_name="old_path")
+    for address, found in existing.items():
+        article, to_url, note = wanted.pop(address)
+        if found.origin != Redirect.Origin.WORDPRESS:
+            report.warnings.append(f"{address} already redirects elsewhere (kept as it was)")
+            continue
+        found.article, found.to_url, found.note = article, to_url, note
+        found.save(update_fields=["article", "to_url", "note"])
+    Redirect.objects.bulk_create(
+        Redirect(old_path=address, article=article, to_url=to_url, origin=WORDPRESS, note=note)
+        for address, (article, to_url, note) in wanted.items()
+    )
+    report.redirects += len(wanted)
+    redirects.forget(*wanted, *existing)
+
+
 def archive_redirects(terms: Terms, report: Report) -> None:
     """WordPress's archive addresses: categories (nested paths too), tags, authors, and their feeds."""
+    wanted: dict[str, tuple] = {}
+
+    def add(path, *, to_url, note):
+        wanted[path] = (None, to_url, note)
+
     section_ids = {place.section_id for place in terms.categories.values()}
     sections = dict(Section.objects.filter(pk__in=section_ids).values_list("pk", "slug"))
     for nicename, place in terms.categories.items():
@@ -48,20 +77,21 @@ def archive_redirects(terms: Terms, report: Report) -> None:
         page = reverse("articles:section", kwargs={"slug": slug})
         feed = reverse("articles:section_feed_rss", kwargs={"slug": slug})
         for path in {f"/category/{nicename}/", f"/category/{'/'.join(chain)}/"}:
-            point(report, path, to_url=page, note=f"WordPress category {nicename}")
-            point(report, path + "feed/", to_url=feed, note=f"WordPress category {nicename}'s feed")
+            add(path, to_url=page, note=f"WordPress category {nicename}")
+            add(path + "feed/", to_url=feed, note=f"WordPress category {nicename}'s feed")
     tags = dict(Tag.objects.filter(name__in=terms.tags.values()).values_list("name", "slug"))
     for wp_slug, name in terms.tags.items():
         if name in tags:
             page = reverse("articles:tag", kwargs={"slug": tags[name]})
-            point(report, f"/tag/{wp_slug}/", to_url=page, note=f"WordPress tag {wp_slug}")
+            add(f"/tag/{wp_slug}/", to_url=page, note=f"WordPress tag {wp_slug}")
             feed = reverse("articles:tag_feed_rss", kwargs={"slug": tags[name]})
-            point(report, f"/tag/{wp_slug}/feed/", to_url=feed, note=f"WordPress tag {wp_slug}'s feed")
+            add(f"/tag/{wp_slug}/feed/", to_url=feed, note=f"WordPress tag {wp_slug}'s feed")
     slugs = dict(Author.objects.filter(pk__in=terms.authors.values()).values_list("pk", "slug"))
     for login, author_id in terms.authors.items():
         page = reverse("articles:author", kwargs={"slug": slugs[author_id]})
-        point(report, f"/author/{login}/", to_url=page, note=f"WordPress author {login}")
+        add(f"/author/{login}/", to_url=page, note=f"WordPress author {login}")
         feed = reverse("articles:author_feed_rss", kwargs={"slug": slugs[author_id]})
-        point(report, f"/author/{login}/feed/", to_url=feed, note=f"WordPress author {login}'s feed")
-    point(report, "/feed/", to_url=reverse("articles:feed_rss"), note="WordPress's main feed")
-    point(report, "/?feed=rss2", to_url=reverse("articles:feed_rss"), note="WordPress's main feed")
+        add(f"/author/{login}/feed/", to_url=feed, note=f"WordPress author {login}'s feed")
+    add("/feed/", to_url=reverse("articles:feed_rss"), note="WordPress's main feed")
+    add("/?feed=rss2", to_url=reverse("articles:feed_rss"), note="WordPress's main feed")
+    point_many(report, wanted)

@@ -30,6 +30,7 @@ from articles.sanitize import strip_control
 from articles.webhooks import events
 
 from . import addresses as addresses_here
+from . import batch as batch_path
 from . import body, media, terms, wxr
 from .report import Report
 
@@ -166,7 +167,10 @@ class Importer:
         per batch (one resolve, one purge) instead of once per post, and a crash loses only the batch,
         matches and all, which the next run does again."""
         with transaction.atomic():
-            for item in batch:
+            # New posts already published, most of an archive, go in together (batch.py); the rest, and
+            # all of a batch the bulk path refuses, one by one, each in a savepoint of its own.
+            rest = batch if self.options.dry_run else batch_path.write(self, batch, known)
+            for item in rest:
                 self._post(item, known.get(item.post_id))
 
     # --- posts -----------------------------------------------------------------------------------
@@ -211,7 +215,8 @@ class Importer:
     def _photo_for(self, attachment_id: int) -> int | None:
         return self.photos.get(attachment_id)
 
-    def _write_post(self, item: wxr.Item, article: Article | None) -> Article:
+    def content(self, item: wxr.Item) -> tuple[dict, list[str], list[int], bool]:
+        """A post's story fields, tag names and author ids here, and whether a picture of it is missing."""
         categories = [(slug, name) for domain, slug, name in item.terms if domain == "category"]
         places = [self.terms.place(slug, name) for slug, name in categories]
         section_id = places[0].section_id if places else self.terms.default_section().pk
@@ -230,7 +235,7 @@ class Importer:
         self.report.unknown_shortcodes.update(converted.unknown_shortcodes)
         wanted_lead = _number(item.meta.get("_thumbnail_id", ""))
         lead = self._photo_for(wanted_lead)
-        self._missing = bool(converted.missing_photos) or bool(wanted_lead and lead is None)
+        missing = bool(converted.missing_photos) or bool(wanted_lead and lead is None)
         fields = {
             "headline": (body.plain(item.title) or f"Untitled (WordPress post {item.post_id})")[
                 :HEADLINE_MAX
@@ -240,6 +245,10 @@ class Importer:
             "section_id": section_id,
             "lead_photo_id": lead,
         }
+        return fields, list(dict.fromkeys(t for t in tag_names if t)), authors, missing
+
+    def _write_post(self, item: wxr.Item, article: Article | None) -> Article:
+        fields, tag_names, authors, self._missing = self.content(item)
         user = self.options.user
         if article is None:
             article = Article(slug=self._slug(item), **fields)
@@ -250,7 +259,7 @@ class Importer:
             article=article,
             user=user,
             loaded_version=article.version if article.pk else None,
-            tags=list(dict.fromkeys(t for t in tag_names if t)),
+            tags=tag_names,
             authors=authors,
             note=f"Imported from WordPress (post {item.post_id})",
         )
@@ -280,30 +289,37 @@ class Importer:
         if wanted == "trash" and article.deleted_at is None:
             workflow.trash(article=article, user=user)
 
-    def _slug(self, item: wxr.Item) -> str:
+    def slug_base(self, item: wxr.Item) -> str:
         base = terms.wp_slug(item.post_name, "") or terms.wp_slug(
             body.plain(item.title), f"post-{item.post_id}"
         )
-        base = base[:180]
+        return base[:180]
+
+    def _slug(self, item: wxr.Item, avoid: frozenset | set = frozenset()) -> str:
+        """The post's slug, or its slug and id (and a number) when another story has (or had) it."""
+        base = self.slug_base(item)
         slug, n = base, 1
-        while _slug_taken(slug):
+        while slug in avoid or _slug_taken(slug):
             n += 1
             slug = f"{base}-{item.post_id}" if n == 2 else f"{base}-{item.post_id}-{n}"
         return slug
 
-    def _redirects(self, item: wxr.Item, article: Article) -> None:
+    def old_addresses(self, item: wxr.Item, article: Article) -> set[str]:
+        """A post's addresses on the old site (its permalink, its guid, /?p=ID), less the story's here."""
         addresses = {f"/?p={item.post_id}"}
         site_host = urlsplit(self.site).hostname
         for url in (item.link, item.guid):
             parts = urlsplit(url)
             if url and (not parts.hostname or parts.hostname == site_host):
                 addresses.add(normalise(url))
-        here = normalise(article.get_absolute_url())
-        for address in addresses - {here, "/"}:
+        return addresses - {normalise(article.get_absolute_url()), "/"}
+
+    def _redirects(self, item: wxr.Item, article: Article) -> None:
+        for address in self.old_addresses(item, article):
             addresses_here.point(self.report, address, article=article, note=f"WordPress post {item.post_id}")
 
-    def _comments(self, item: wxr.Item, article: Article) -> None:
-        rows = [
+    def comments(self, item: wxr.Item, article: Article) -> list[WordPressComment]:
+        return [
             WordPressComment(
                 site=self.site,
                 wp_id=c.wp_id,
@@ -315,6 +331,9 @@ class Importer:
             )
             for c in item.comments
         ]
+
+    def _comments(self, item: wxr.Item, article: Article) -> None:
+        rows = self.comments(item, article)
         WordPressComment.objects.bulk_create(rows, ignore_conflicts=True)
         self.report.comments += len(rows)
 

@@ -44,6 +44,7 @@ class Terms:
         self.site, self.report, self.dry_run = site, report, dry_run
         self.create_accounts = create_accounts
         self.authors: dict[str, int] = {}  # login -> Author id
+        self._author_rows: dict[int, Author] = {}  # read once each: a post would ask for its byline again
         self.categories: dict[str, Place] = {}  # nicename -> Place
         self.parents: dict[str, str] = {}
         self.category_names: dict[str, str] = {}
@@ -119,8 +120,9 @@ class Terms:
 
     def author_ids(self, logins: list[str]) -> list[Author]:
         ids = [self.authors[login] for login in logins if login in self.authors]
-        by_id = Author.objects.in_bulk(ids)
-        return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+        if missing := [i for i in ids if i not in self._author_rows]:
+            self._author_rows |= Author.objects.in_bulk(missing)
+        return [self._author_rows[i] for i in dict.fromkeys(ids) if i in self._author_rows]
 
     # --- categories and tags ---------------------------------------------------------------------
 
