@@ -134,10 +134,9 @@ def main() -> int:
     args = parser.parse_args()
     env = {**os.environ}
     manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([sys.executable, "-m", "newsroom.ops.dbcreate"], env=env, check=True, cwd=ROOT)
+    # A clean archive each run: dropped and made again (flush cannot empty the append-only audit log).
+    subprocess.run([sys.executable, "-m", "newsroom.ops.dbcreate", "--fresh"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*manage, "flush", "--noinput"], env=env, check=True, cwd=ROOT)  # a clean archive each run
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)  # the roles again
     env |= {"DJANGO_SUPERUSER_PASSWORD": "bench-import-pass"}
     make_user = ["createsuperuser", "--noinput", "--username", "importer", "--email", "i@example.org"]
     subprocess.run([*manage, *make_user], env=env, check=True, cwd=ROOT)

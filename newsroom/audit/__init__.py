@@ -4,7 +4,14 @@
 while apps load (INSTALLED_APPS), before its model may be.
 """
 
-_NAMES = {"acting": "context", "record": "log", "record_many": "log", "diff": "log", "Scope": "log", "fields_of": "log"}
+_NAMES = {
+    "acting": "context",
+    "record": "log",
+    "record_many": "log",
+    "diff": "log",
+    "Scope": "log",
+    "fields_of": "log",
+}
 
 
 def __getattr__(name):
