@@ -144,10 +144,10 @@ class Importer:
                 if not isinstance(entry, wxr.Item) or entry.post_type == "attachment":
                     continue
                 if entry.post_type == "page":
-                    self.report.count("page", "unchanged" if entry.post_id in known else "created")
+                    self.report.count("page", "skipped")
                     self.report.skipped.append(
                         f"page {entry.post_id} “{body.plain(entry.title)[:60]}” ({entry.link or 'no link'}): "
-                        "pages are not imported yet; make it a story or a redirect"
+                        "pages are not imported (the site has no flat pages); make it a story or a redirect"
                     )
                     continue
                 if entry.post_type != "post":

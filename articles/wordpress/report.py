@@ -9,7 +9,8 @@ SHOWN = 20  # of each list, the first ones; the counts are whole
 @dataclass
 class Report:
     dry_run: bool = False
-    counts: Counter = field(default_factory=Counter)  # (kind, "created" | "updated" | "unchanged")
+    # (kind, "created" | "updated" | "unchanged" | "skipped")
+    counts: Counter = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)
     skipped_types: Counter = field(default_factory=Counter)
     missing_files: list[str] = field(default_factory=list)
@@ -27,10 +28,13 @@ class Report:
         out = []
         plural = {"category": "categories"}
         for kind in ("author", "category", "tag", "attachment", "post", "page"):
-            made, changed, same = (self.counts[(kind, o)] for o in ("created", "updated", "unchanged"))
-            if made or changed or same:
+            made, changed, same, left = (
+                self.counts[(kind, o)] for o in ("created", "updated", "unchanged", "skipped")
+            )
+            if made or changed or same or left:
                 name = plural.get(kind, kind + "s")
-                out.append(f"{name}: {made} {verb} created, {changed} updated, {same} unchanged")
+                line = f"{name}: {made} {verb} created, {changed} updated, {same} unchanged"
+                out.append(line + (f", {left} skipped (listed below)" if left else ""))
         if self.redirects:
             out.append(f"old addresses redirected: {self.redirects}")
         if self.comments:
