@@ -66,3 +66,5 @@ DATABASE_URL="${DATABASE_URL%/*}/newsroom_bench_audit" DJANGO_SETTINGS_MODULE=ne
 DATABASE_URL="${DATABASE_URL%/*}/newsroom_bench_newsletter" run python -m newsroom.ops.dbcreate
 DATABASE_URL="${DATABASE_URL%/*}/newsroom_bench_newsletter" DJANGO_SETTINGS_MODULE=newsroom.settings.base \
     run python bench/newsletter.py
+# The bytes each content encoding sends for the main pages, and what compressing one costs.
+run python bench/encodings.py

@@ -5,6 +5,8 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 GZIP = {"Accept-Encoding": "gzip"}
+BROTLI = {"Accept-Encoding": "gzip, br"}
+ZSTD = {"Accept-Encoding": "gzip, deflate, br, zstd"}
 
 
 @pytest.fixture
@@ -14,7 +16,7 @@ def urls(make_article, settings):
     return ["/", story.get_absolute_url(), "/feeds/rss/", "/api/v1/stories/"]
 
 
-@pytest.mark.parametrize("headers", [GZIP, {}], ids=["gzip", "identity"])
+@pytest.mark.parametrize("headers", [GZIP, BROTLI, ZSTD, {}], ids=["gzip", "br", "zstd", "identity"])
 def test_head_and_get_carry_one_etag(client, urls, headers):
     for url in urls:
         client.get(url, headers=headers)  # the first GET fills the page cache
@@ -25,7 +27,7 @@ def test_head_and_get_carry_one_etag(client, urls, headers):
         assert head.get("Content-Encoding") == got.get("Content-Encoding"), url
 
 
-@pytest.mark.parametrize("headers", [GZIP, {}], ids=["gzip", "identity"])
+@pytest.mark.parametrize("headers", [GZIP, BROTLI, ZSTD, {}], ids=["gzip", "br", "zstd", "identity"])
 def test_a_tag_from_head_validates_the_get_and_back(client, urls, headers):
     for url in urls:
         client.get(url, headers=headers)
