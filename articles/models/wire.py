@@ -13,6 +13,7 @@ class WireFeed(models.Model):
         RSS = "rss", "RSS 2.0"
         ATOM = "atom", "Atom"
         NINJS = "ninjs", "IPTC ninjs (JSON, 1.x or 2.x)"
+        NEWSML_G2 = "newsmlg2", "IPTC NewsML-G2 (XML)"
 
     class Auth(models.TextChoices):
         NONE = "none", "None"
@@ -78,7 +79,9 @@ class WireItem(models.Model):
 
     source = models.ForeignKey("articles.Source", on_delete=models.PROTECT, related_name="wire_items")
     feed = models.ForeignKey(WireFeed, on_delete=models.SET_NULL, null=True, blank=True, related_name="items")
-    guid = models.CharField(max_length=500, help_text="The agency's id (RSS guid, Atom id, ninjs uri).")
+    guid = models.CharField(
+        max_length=500, help_text="The agency's id (RSS guid, Atom id, ninjs uri, NewsML-G2 guid)."
+    )
     version = models.PositiveIntegerField(default=1)
     headline = models.CharField(max_length=500)
     summary = models.TextField(blank=True)

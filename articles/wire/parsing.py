@@ -1,5 +1,6 @@
 """Feed bodies to items: RSS 2.0 and Atom with feedparser (media:content pictures included), IPTC ninjs
-1.x and 2.x by hand (it is JSON). A body that is not what the feed's format says raises ParseError."""
+1.x and 2.x by hand (it is JSON); IPTC NewsML-G2 in newsmlg2.py, on this module's Incoming. A body that
+is not what the feed's format says raises ParseError."""
 
 import calendar
 import json

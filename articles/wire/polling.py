@@ -14,6 +14,7 @@ from django.utils import timezone
 from articles import outbound
 from articles.models import WireFeed
 
+from . import newsmlg2
 from .ingest import store_items
 from .parsing import ParseError, parse
 
@@ -22,6 +23,10 @@ ACCEPT = {
     WireFeed.Format.RSS: "application/rss+xml, application/xml;q=0.9, */*;q=0.5",
     WireFeed.Format.ATOM: "application/atom+xml, application/xml;q=0.9, */*;q=0.5",
     WireFeed.Format.NINJS: "application/json, */*;q=0.5",
+    WireFeed.Format.NEWSML_G2: (
+        "application/vnd.iptc.g2.newsmessage+xml, application/vnd.iptc.g2.newsitem+xml, "
+        "application/xml;q=0.9, */*;q=0.5"
+    ),
 }
 MAX_BACKOFF = 12  # a failing feed waits up to 12 poll intervals
 
@@ -68,7 +73,10 @@ def poll(feed: WireFeed) -> tuple[int, int]:
             return 0, 0
         if not 200 <= response.status < 300:
             raise outbound.OutboundError(f"the feed answered HTTP {response.status}")
-        items = parse(feed.format, response.body)
+        if feed.format == WireFeed.Format.NEWSML_G2:
+            items = newsmlg2.parse(response.body)
+        else:
+            items = parse(feed.format, response.body)
     except (outbound.OutboundError, ParseError) as exc:
         _failed(feed, now, str(exc))
         return 0, 0
