@@ -4,13 +4,15 @@ mark, correct, withdraw or approve them. Every write is one call to articles/liv
 from django import forms
 from django.contrib import messages
 from django.contrib.admin import site as admin_site
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django_prose_editor.fields import ProseEditorFormField
 
 from articles.live import services
-from articles.models import LiveCoverage, LiveEntry, Photo
+from articles.models import BODY_EDITOR_EXTENSIONS, LiveCoverage, LiveEntry, Photo
 from articles.publishing import policy
 
 from .common import AutocompleteSelect
@@ -22,10 +24,15 @@ DRAFT_KEY = "live-entry-draft"
 class LiveEntryForm(forms.Form):
     title = forms.CharField(required=False, max_length=services.TITLE_MAX, strip=False,
                             widget=forms.TextInput(attrs={"size": 60}))  # fmt: skip
-    body = forms.CharField(
+    # The story body's editor, with its formatting, links, lists and quotes; a photo and an embed have
+    # fields of their own below. Ctrl+Enter (⌘+Enter) posts the entry (admin/js/live_entry.js).
+    body = ProseEditorFormField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
-        help_text="A blank line starts a new paragraph; links and simple formatting (HTML) are kept.",
+        config={"extensions": BODY_EDITOR_EXTENSIONS},
+        preset="configurable",
+        widget=AdminTextareaWidget,
+        help_text="Bold, links, lists and quotes from the toolbar; a photo or an embed in the fields below. "
+        "Ctrl+Enter (⌘+Enter) posts the entry.",
     )
     photo = forms.ModelChoiceField(
         queryset=Photo.objects.all(),
@@ -37,6 +44,9 @@ class LiveEntryForm(forms.Form):
                                help_text="Optional: a post or video (YouTube, X, Bluesky...).")  # fmt: skip
     key_event = forms.BooleanField(required=False, help_text="List it under Key events.")
     pinned = forms.BooleanField(required=False, label="Pin", help_text="Show it above the others.")
+
+    class Media:
+        js = ["admin/js/live_entry.js"]
 
     def __init__(self, *args, may_pin=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ENTRY_TITLE = "Coast road closed"
 ENTRY_TEXT = "Police closed the coast road after part of the verge collapsed."
+ENTRY_QUOTE = "Stay away from the cliffs until the storm has passed."
 
 
 @pytest.fixture
@@ -52,13 +53,25 @@ def test_an_editor_posts_an_entry_and_an_open_reader_tab_shows_it(new_page, shot
     desk.goto(f"/admin/articles/article/{live_story.pk}/change/")
     form = desk.locator("form.live-entry-form")
     form.get_by_label("Title").fill(ENTRY_TITLE)
-    form.get_by_label("Body").fill(ENTRY_TEXT)
     form.get_by_label("Key event").check()
+    # The story body's editor: text, then a quote from its toolbar; Ctrl+Enter posts from inside it.
+    body = form.locator(".prose-editor .ProseMirror[contenteditable=true]")
+    expect(body, "the entry's rich-text editor did not start").to_be_visible()
+    body.click()
+    desk.keyboard.type(ENTRY_TEXT)
+    expect(body).to_contain_text(ENTRY_TEXT)
+    desk.keyboard.press("Enter")
+    form.get_by_role("button", name="blockquote", exact=True).click()
+    desk.keyboard.type(ENTRY_QUOTE)
+    expect(body.locator("blockquote")).to_have_text(ENTRY_QUOTE)
     shots(desk, "desk-entry-form")
-    form.get_by_role("button", name="Post entry").click()
+    with desk.expect_navigation():
+        desk.keyboard.press("Control+Enter")
     expect(desk.locator(".messagelist")).to_contain_text("Entry posted")
     desk.problems.assert_none("the story's change page")
     entry = LiveEntry.objects.get(title=ENTRY_TITLE)
+    assert f"<blockquote><p>{ENTRY_QUOTE}</p></blockquote>" in entry.body
+    assert LiveEntry.objects.filter(title=ENTRY_TITLE).count() == 1
 
     new_entry = reader.locator(f"#entry-{entry.pk}")
     expect(new_entry).to_contain_text(ENTRY_TEXT, timeout=10_000)

@@ -42,6 +42,26 @@ def test_an_editor_posts_an_entry_from_the_change_page(editor_client, live_story
     assert "Roads closed" in editor_client.get(live_story.get_absolute_url()).content.decode()
 
 
+def test_the_entry_is_written_in_the_story_bodys_editor_and_its_formatting_kept(editor_client, live_story):
+    page = editor_client.get(change_url(live_story)).content.decode()
+    form = page.split('class="live-entry-form"')[1].split("</form>")[0]
+    assert "data-django-prose-editor" in form  # the same rich editor as the story's body
+    assert "admin/js/live_entry.js" in page  # Ctrl+Enter posts
+    html = (
+        '<p>The <strong>coast road</strong> is shut, <a href="https://police.example/roads">police</a>.</p>'
+        "<blockquote><p>Stay away from the cliffs.</p></blockquote><ul><li>A38</li></ul>"
+        '<p onclick="x()">Updates <script>x()</script>follow.</p>'
+    )
+    assert editor_client.post(post_url(live_story), {"body": html}).status_code == 302
+    body = LiveEntry.objects.get().body
+    assert (
+        "<strong>coast road</strong>" in body
+        and "<blockquote><p>Stay away from the cliffs.</p></blockquote>" in body
+    )
+    assert '<a href="https://police.example/roads"' in body and "<li>A38</li>" in body
+    assert "onclick" not in body and "<script" not in body
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
