@@ -3,6 +3,7 @@ VCL, moto's S3 server, the task worker, and what kills or stops an app node; plu
 database's preparation and the check of every node after the run.
 """
 
+import collections
 import contextlib
 import http.client
 import os
@@ -10,6 +11,7 @@ import secrets
 import shutil
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -31,7 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 class Client:
     """One keep-alive connection to 127.0.0.1:`port`, re-opened after a failure. With a `jar`
     (cluster_readers.CookieJar) it behaves as a browser does with cookies: it keeps what Set-Cookie says
-    and sends, on each request, the cookies whose Path matches it (`sent_cookies`: their names, last time)."""
+    and sends, on each request, the cookies whose Path matches it (`sent_cookies`: their names, last time).
+    `Client.retried` counts, over every client, the GETs sent again after a reset: reported, not hidden."""
+
+    retried = collections.Counter()  # port -> GETs retried on a new connection
+    _retried_lock = threading.Lock()
 
     def __init__(self, port: int, timeout: float = 15, jar=None):
         self.port, self.timeout, self.conn, self.jar = port, timeout, None, jar
@@ -64,10 +70,13 @@ class Client:
                     self.jar.receive(path, response.msg.get_all("Set-Cookie") or [])
                 return response.status, text, {k.lower(): v for k, v in response.getheaders()}
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                # An idle keep-alive connection closed by the server: one silent retry, as browsers do.
+                # An idle keep-alive connection closed by the server: one retry, as browsers do, counted
+                # (a node killed mid-request shows here too, so the soak prints how many).
                 self.close()
                 if attempt == 2 or method != "GET":
                     raise
+                with Client._retried_lock:
+                    Client.retried[self.port] += 1
         raise AssertionError("unreachable")
 
     def close(self) -> None:
@@ -245,7 +254,8 @@ def check_nodes(published: dict, ports: list[int]) -> tuple[int, list[str], list
 
 
 def prepare(args, folder: Path, redis, moto: "Moto", stops: list, ports: dict, database: str, say) -> dict:
-    """The primary, migrated and seeded, then its replica; their stops are added to `stops` at once."""
+    """The primary, migrated and seeded, then its replica; their stops are added to `stops` at once.
+    (the apps' environment, the replica)"""
     PG_PRIMARY, PG_REPLICA, VARNISH = ports["pg_primary"], ports["pg_replica"], ports["varnish"]  # noqa: N806
     primary = PostgresCluster.primary(PG_PRIMARY)
     stops.append(primary.destroy)
@@ -276,4 +286,4 @@ def prepare(args, folder: Path, redis, moto: "Moto", stops: list, ports: dict, d
     replica = primary.replica(PG_REPLICA)
     stops.append(replica.destroy)
     env["DATABASE_REPLICA_URLS"] = f"postgres://postgres@127.0.0.1:{PG_REPLICA}/{database}"
-    return env
+    return env, replica

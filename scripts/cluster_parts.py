@@ -183,6 +183,10 @@ def report(soak, elapsed: float, visible: int, problems: list[str], homes: list[
     pub, edits = soak.publish_latency, soak.edit_latency
     stories = len(soak.published)
     p99 = percentile(pub, 99)
+    # Withdrawals, each save's own time and the GETs a client sent twice (older soaks have none).
+    gone, not_gone = getattr(soak, "withdraw_latency", []), getattr(soak, "not_gone", [])
+    saves, retried = getattr(soak, "changes", []), getattr(soak, "retried", {})
+    faults = getattr(soak, "replica_faults", None)
     calm = [latency for latency, offset, _, new in soak.slow if new and offset < 0.4 * soak.args.seconds]
     rows = [
         ("requests", f"{requests} ({requests / elapsed:.0f}/s; through Varnish {readers.requests}, "
@@ -200,12 +204,22 @@ def report(soak, elapsed: float, visible: int, problems: list[str], homes: list[
         ("  behind Varnish", f"{behind:.1%} of what Varnish sent on {dict(readers.app)}", ""),
         ("rendered by Django", f"{rendered} of {sum(readers.statuses.values())} reads "
          f"(served from a cache: {served_cached:.1%})", ""),
+        ("changes made", f"{len(saves)} in {elapsed:.0f} s, one every {elapsed / max(1, len(saves)):.2f} s "
+         f"(asked: every {soak.args.publish_every} s); a save took p50 "
+         f"{percentile(saves, 50) * 1000:.0f} ms, p99 {percentile(saves, 99) * 1000:.0f} ms", ""),
         ("publish-to-visible", f"p50 {percentile(pub, 50) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
-         f"max {max(pub, default=float('nan')) * 1000:.0f} ms", "p99 < 1 s"),
+         f"max {max(pub, default=float('nan')) * 1000:.0f} ms, from the save's start", "p99 < 1 s"),
         ("  before the failures", f"p50 {percentile(calm, 50) * 1000:.0f} ms, p99 "
          f"{percentile(calm, 99) * 1000:.0f} ms ({len(calm)} stories published in the first 40%)", ""),
         ("edit-to-visible", f"p50 {percentile(edits, 50) * 1000:.0f} ms, p99 "
          f"{percentile(edits, 99) * 1000:.0f} ms", ""),
+        ("withdrawn-to-gone", f"{len(gone)} withdrawn, p50 {percentile(gone, 50) * 1000:.0f} ms, p99 "
+         f"{percentile(gone, 99) * 1000:.0f} ms: a 404 from Varnish and each node ({len(not_gone)} not)",
+         "p99 < 1 s"),
+        ("replica's reads", "; ".join(f"{name} {share:.0%} ({n:,} rows)" for name, share, n in
+         (faults.shares() if faults else [])) or "no replica faults", ">= 10% before its faults"),
+        ("GETs sent again", f"{sum(retried.values())} after a reset on a kept-alive connection "
+         f"{dict(retried) or ''}".rstrip(), ""),
         ("home on each node", "; ".join(homes), ""),
     ]  # fmt: skip
     signed_ok = True
@@ -236,13 +250,15 @@ def report(soak, elapsed: float, visible: int, problems: list[str], homes: list[
         print(f"  {event}")
     for latency, offset, url, _ in sorted(soak.slow, reverse=True)[:3]:
         print(f"  {offset:5.1f} s  slowest to show: {url} after {latency * 1000:.0f} ms")
+    for latency, offset, url, port in sorted(getattr(soak, "slow_gone", []), reverse=True)[:3]:
+        print(f"  {offset:5.1f} s  slowest to go: {url} after {latency * 1000:.0f} ms (last from :{port})")
     print(f"{'':24}{'measured':<70} target")
     for name, value, target in rows:
         print(f"{name:<24}{value:<70} {target}")
     errors = readers.server_errors + origin.server_errors + watchers.server_errors
     if signed:
         errors += signed.errors + signed.sign_in.server_errors + signed.account.server_errors
-    for line in (errors + soak.editor_errors + soak.not_visible)[:20]:
+    for line in (errors + soak.editor_errors + soak.not_visible + not_gone)[:20]:
         print(f"  ! {line}")
     for line in problems[:20]:
         print(f"  ! {line}")
@@ -257,6 +273,9 @@ def report(soak, elapsed: float, visible: int, problems: list[str], homes: list[
         and edge >= 0.9
         and steady >= 0.9
         and p99 < 1.0
+        and not not_gone
+        and (not gone or percentile(gone, 99) < 1.0)
+        and (faults is None or faults.served_before_pause())
         and signed_ok
     )
 

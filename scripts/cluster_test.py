@@ -21,7 +21,9 @@ Afterwards every story is asked of each node directly.
 Targets (exit status 1 if one is missed): no 5xx and no failed request, every story visible on both nodes,
 Varnish hit rate and the page cache's on direct reads before the Redis failover >= 90%, the same two for
 the signed-in readers' public pages alone, every signed-in reader signed in and every visit to their own
-page showing it, publish-to-visible p99 < 1 s.
+page showing it, publish-to-visible and withdrawn-to-gone p99 < 1 s (clocks from the save's start), every
+withdrawn story gone from Varnish and both nodes, and the replica reading >= 10% of the rows before its
+faults (replay paused at 10%, resumed at 25%, the replica stopped at 88%: cluster_faults.py).
 """
 
 import contextlib
@@ -52,8 +54,10 @@ from cluster_engines import (  # noqa: E402
     settings_support_s3,
     stop_node,
 )
+from cluster_faults import ReplicaFaults, wait_replayed  # noqa: E402
 from cluster_parts import Tally, cluster_ports, parse_args, ports_in_use, report  # noqa: E402
 from cluster_readers import CookieJar, SignedIn, sign_in, signed_in_count, visit_account  # noqa: E402
+from cluster_watch import watch_gone, watch_visible  # noqa: E402
 
 from tests.infra.engines import (  # noqa: E402
     PG_BIN,
@@ -101,7 +105,12 @@ class Soak:
         self.published: dict[int, dict] = {}  # id -> {"url", "headline", "section"}
         self.publish_latency: list[float] = []
         self.edit_latency: list[float] = []
+        self.withdraw_latency: list[float] = []
+        self.changes: list[float] = []  # each save's own time, as the editor process took it
         self.edits = 0
+        self.not_gone: list[str] = []
+        self.slow_gone: list[tuple[float, float, str, int | None]] = []  # (latency, offset, url, last port)
+        self.retried = Client.retried  # GETs every client sent again after a reset
         # (latency, seconds into the run, url, a new story?)
         self.slow: list[tuple[float, float, str, bool]] = []
         self.began = time.monotonic()
@@ -156,61 +165,31 @@ class Soak:
                     signed.origin_steady.record(path, status, headers, kind)
         client.close()
 
-    # --- publish-to-visible ---
-    def watch(self, story: dict, started: float, latencies: list[float], listing: bool) -> None:
-        """Poll through Varnish, as two readers would at once, until the story's page shows its headline
-        and (for a new story) the home page or its section's page links it."""
-        deadline, seen = started + 10, {}
-
-        def poll(name: str, paths: tuple[str, ...], shows) -> None:
-            client = Client(VARNISH, timeout=5)
-            try:
-                while time.monotonic() < deadline:
-                    for path in paths:
-                        try:
-                            status, body, headers = client.get(path)
-                        except (OSError, http.client.HTTPException) as exc:
-                            self.watchers.fail(path, type(exc).__name__)
-                            client.close()
-                            continue
-                        self.watchers.record(path, status, headers)
-                        if status == 200 and shows(body):
-                            seen[name] = time.monotonic()
-                            return
-                    time.sleep(0.03)
-            finally:
-                client.close()
-
-        polls = [
-            threading.Thread(
-                target=poll, args=("page", (story["url"],), lambda b: story["headline_html"] in b)
-            )
-        ]
-        if listing:
-            link = f'href="{story["url"]}"'
-            polls.append(
-                threading.Thread(target=poll, args=("listing", ("/", story["section"]), lambda b: link in b))
-            )
-        for thread in polls:
-            thread.start()
-        for thread in polls:
-            thread.join()
-        if len(seen) < len(polls):
-            self.not_visible.append(
-                f"{story['url']} not visible through Varnish within 10 s ({sorted(seen)} only)"
-            )
-            return
-        latency = max(seen.values()) - started
-        latencies.append(latency)
-        self.slow.append((latency, started - self.began, story["url"], listing))
-
     def editor_loop(self) -> None:
+        """A change every --publish-every seconds: three new stories, then an edit of a live one, and now
+        and then a withdrawal. Each clock starts as the save does."""
         rng, count = random.Random(99), 0
         sections, tags = self.pages["section_slugs"], self.pages["tag_names"]
         while not self.stop.is_set():
             count += 1
             begun = time.monotonic()
             try:
+                if count % 10 == 0 and len(self.published) > 5:
+                    story_id = rng.choice(list(self.published))
+                    story = self.published.pop(story_id)
+                    with self.lock:  # readers stop asking for it: its 404s are not theirs to count
+                        self.fresh = [url for url in self.fresh if url != story.get("url")]
+                    answer = self.editor.ask({"do": "withdraw", "id": story_id})
+                    if not answer.get("ok"):
+                        raise RuntimeError(answer.get("error"))
+                    self.changes.append(time.monotonic() - begun)
+                    watcher = threading.Thread(
+                        target=watch_gone, args=(self, answer["url"], begun, [VARNISH, *NODES])
+                    )
+                    watcher.start()
+                    self.watch_threads.append(watcher)
+                    time.sleep(max(0.0, self.args.publish_every - (time.monotonic() - begun)))
+                    continue
                 if count % 4 == 0 and self.published:
                     story_id = rng.choice(list(self.published))
                     headline = f"Updated {secrets.token_hex(3)}: {self.published[story_id]['base']}"
@@ -230,7 +209,7 @@ class Soak:
                 self.editor_errors.append(f"{type(exc).__name__}: {exc}")
                 time.sleep(self.args.publish_every)
                 continue
-            returned = time.monotonic()
+            self.changes.append(time.monotonic() - begun)
             section = "/" + answer["url"].strip("/").split("/")[0] + "/"
             story = self.published.setdefault(answer["id"], {"base": answer.get("base", "")})
             story.update(url=answer["url"], headline=answer["headline"], section=section)
@@ -238,7 +217,8 @@ class Soak:
             with self.lock:
                 if answer["url"] not in self.fresh:
                     self.fresh.append(answer["url"])
-            watcher = threading.Thread(target=self.watch, args=(dict(story), returned, latencies, listing))
+            args = (self, dict(story), begun, latencies, listing, VARNISH)
+            watcher = threading.Thread(target=watch_visible, args=args)
             watcher.start()
             self.watch_threads.append(watcher)
             time.sleep(max(0.0, self.args.publish_every - (time.monotonic() - begun)))
@@ -250,6 +230,13 @@ class Soak:
         def at(share: float) -> bool:
             return not self.stop.wait(max(0.0, started + share * seconds - time.monotonic()))
 
+        faults = self.replica_faults
+        faults.mark("start")
+        if at(0.10):
+            self.events.append(faults.pause(time.monotonic() - started))
+        if at(0.25):
+            self.events.append(faults.resume(time.monotonic() - started))
+            wait_replayed(faults)
         if at(0.40):
             kill_node(self.nodes[1])
             self.events.append(f"{time.monotonic() - started:5.1f} s  node :{NODES[1]} killed (SIGKILL)")
@@ -274,6 +261,8 @@ class Soak:
             held = held or self.varnish.set_health("app1", "auto")
             how = f"varnishadm failed: {held}" if held else "warmed, then probed"
             self.events.append(f"{time.monotonic() - started:5.1f} s  node :{NODES[1]} back ({how})")
+        if at(0.88):
+            self.events.append(faults.stop(time.monotonic() - started, self.replica))
 
     def run(self) -> float:
         started = self.began = time.monotonic()
@@ -326,7 +315,7 @@ def main() -> int:
         stops.append(moto.stop)
         s3 = "yes" if settings_support_s3() else "no, these settings have no MEDIA_STORAGE: local files"
         say(f"Redis + 3 Sentinels, moto S3 on :{MOTO} (photos on S3: {s3})")
-        env = prepare(args, folder, redis, moto, stops, PORTS, DATABASE, say)
+        env, replica = prepare(args, folder, redis, moto, stops, PORTS, DATABASE, say)
         say(f"PostgreSQL primary :{PG_PRIMARY}, streaming replica :{PG_REPLICA}")
         nodes = []
         for port in NODES:
@@ -363,6 +352,7 @@ def main() -> int:
         warm.close()
         say(f"warmed up; soak for {args.seconds:.0f} s")
         soak = Soak(args, editor, pages, nodes, redis, varnish, env, folder, links)
+        soak.replica, soak.replica_faults = replica, ReplicaFaults(PG_PRIMARY, PG_REPLICA, DATABASE)
         elapsed = soak.run()
         visible, problems, homes = check_nodes(soak.published, NODES)
         ok = report(soak, elapsed, visible, problems, homes)

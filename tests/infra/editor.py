@@ -60,6 +60,11 @@ def main() -> None:
             editing.save_edit(article=article, user=user, loaded_version=article.version)
             answer = {"ok": True, "url": article.get_absolute_url(), "id": article.pk}
             answer["headline"] = article.headline
+        elif request["do"] == "withdraw":
+            # Taken down as an editor would (workflow.unpublish): gone from every page and cache.
+            article = Article.objects.get(pk=request["id"])
+            workflow.unpublish(article=article, user=user, note="Withdrawn by the cluster soak.")
+            answer = {"ok": True, "url": article.get_absolute_url(), "id": article.pk}
         elif request["do"] == "urls":
             # The public pages a reader can reach: what a cluster soak reads at random.
             limit = int(request.get("limit", 500))

@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from cluster_faults import ReplicaFaults  # noqa: E402
 from cluster_parts import (  # noqa: E402
     READER_COOKIE,
     Tally,
@@ -118,6 +119,13 @@ def test_the_table_passes_a_clean_run_and_fails_on_any_missed_target(capsys):
     assert "Varnish hit rate" in out and "95.0%" in out and "p99 400 ms" in out
     assert report(_soak(), 60.0, 1, [], ["a"]) is False  # a story missing on a node
     assert report(_soak(publish_latency=[0.2, 1.5]), 60.0, 2, [], ["a"]) is False
+    # A withdrawn story still served somewhere, or gone too slowly, fails the run.
+    assert report(_soak(withdraw_latency=[0.3], not_gone=["/a/b/ still served"]), 60.0, 2, [], ["a"]) is False
+    assert report(_soak(withdraw_latency=[0.3, 1.4]), 60.0, 2, [], ["a"]) is False
+    assert report(_soak(withdraw_latency=[0.3, 0.5], changes=[0.1] * 120), 60.0, 2, [], ["a"]) is True
+    out = capsys.readouterr().out
+    assert "2 withdrawn, p50 300 ms, p99 500 ms" in out
+    assert "120 in 60 s, one every 0.50 s (asked: every 0.3 s)" in out
     server_error = Tally()
     server_error.record("/", 503, {"x-edge": "MISS"})
     assert report(_soak(watchers=server_error), 60.0, 2, [], ["a"]) is False
@@ -185,3 +193,22 @@ def test_the_table_fails_when_a_signed_in_readers_target_is_missed(capsys):
     missed.edge = Tally()
     missed.edge.record("/", 200, {"x-edge": "MISS"}, "home")
     assert report(_soak(signed_in=missed), 60.0, 2, [], ["a"]) is False
+
+
+def _faults(*marks):
+    faults = ReplicaFaults(1, 2, "db")
+    faults.marks = [(name, {"primary": primary, "replica": replica}) for name, primary, replica in marks]
+    return faults
+
+
+def test_the_replica_must_have_served_a_real_share_of_reads_before_its_faults(capsys):
+    serving = _faults(("start", 0, 0), ("pause", 600, 400), ("resume", 1600, 410), ("stop", 2000, 1000))
+    assert [(name, round(share, 2), n) for name, share, n in serving.shares()] == [
+        ("before the pause", 0.4, 400), ("while paused", 0.01, 10), ("after the resume", 0.6, 590),
+    ]  # fmt: skip
+    assert report(_soak(replica_faults=serving), 60.0, 2, [], ["a"]) is True
+    assert "before the pause 40% (400 rows)" in capsys.readouterr().out
+    # A replica nobody reads from (the router sending everything to the primary) fails the run.
+    idle = _faults(("start", 0, 0), ("pause", 1000, 30), ("resume", 2000, 40))
+    assert report(_soak(replica_faults=idle), 60.0, 2, [], ["a"]) is False
+    assert report(_soak(replica_faults=_faults(("start", 0, 0))), 60.0, 2, [], ["a"]) is False
