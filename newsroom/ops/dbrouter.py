@@ -9,15 +9,18 @@ The first read of an eligible request picks a replica that has replayed past the
 (articles/caching/walgate.py), or the primary when none has, the gate is unknown or the replica is down.
 The choice holds for the whole request, so one page never mixes two snapshots. A write, or a read inside a
 transaction on the primary, moves the rest of the request to the primary and pins the client there briefly.
+A replica lost in the middle of a page (stopped, its connection cut) costs the reader nothing: the view
+runs again on the primary (these are GETs), and the replica is left alone REPLICA_RETRY_SECONDS.
 """
 
+import contextlib
 import contextvars
 import logging
 import random
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 
 from articles.caching import walgate
 
@@ -139,4 +142,21 @@ class ReplicaMiddleware:
                 httponly=True,
                 samesite="Lax",
             )
+        return response
+
+    def process_exception(self, request, exception):
+        """The replica this request read went away mid-page: read it all again from the primary."""
+        alias = _chosen.get()
+        if alias in (None, PRIMARY) or not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        log.warning("replica %s lost during %s; reading the primary", alias, request.path, exc_info=exception)
+        with contextlib.suppress(DatabaseError):
+            connections[alias].close()
+        _down_until[alias] = time.monotonic() + settings.REPLICA_RETRY_SECONDS
+        _replayed.pop(alias, None)
+        _chosen.set(PRIMARY)
+        match = request.resolver_match
+        response = match.func(request, *match.args, **match.kwargs)
+        if callable(getattr(response, "render", None)) and not response.is_rendered:
+            response = response.render()  # past the point where Django renders the view's own
         return response

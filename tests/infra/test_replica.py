@@ -169,3 +169,49 @@ def test_a_replica_that_is_down_is_skipped(cluster, story):
             assert status == 200 and "Served while the replica is down" in html
     finally:
         cluster.replica.start()
+
+
+def test_a_replica_lost_in_the_middle_of_a_page_still_gives_the_reader_the_page(cluster, story):
+    """The replica is stopped while a reader's page is reading it: the page comes from the primary, not a
+    500. To hold the page mid-read, the primary takes an exclusive lock on the stories table; the replica
+    replays that lock, so the page's first read of a story waits there until the replica goes away."""
+    import threading
+
+    import psycopg
+
+    # First the app must be reading the replica again (an earlier test may have had it down): with its
+    # replay paused, a title changed on the primary alone shows which server a page read.
+    cluster.pause()
+    title = f"Tunnel reopens {secrets.token_hex(4)}"
+    cluster.retitle_on_primary_only(story["id"], title)
+    wait_for(
+        lambda: title not in cluster.app.get(story["url"])[1],
+        timeout=20, every=0.5, what="the app reading the replica",
+    )  # fmt: skip
+    cluster.catch_up()
+    holder = psycopg.connect(f"host=127.0.0.1 port={PRIMARY_PORT} user=postgres dbname=newsroom")
+    try:
+        holder.execute("LOCK TABLE articles_article IN ACCESS EXCLUSIVE MODE")
+        holder.execute("SELECT pg_switch_wal()")  # the lock's record reaches the replica now, not later
+        replayed = "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND relation = "
+        replayed += "'articles_article'::regclass"
+        wait_for(lambda: cluster.replica.sql(replayed), timeout=10, what="the lock replayed on the replica")
+        answer = {}
+        reader = threading.Thread(target=lambda: answer.update(got=cluster.app.get(story["url"], timeout=30)))
+        reader.start()
+        waiting = (
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = 'newsroom'"
+        )
+        wait_for(lambda: cluster.replica.sql(waiting), timeout=10, what="the page waiting on the replica")
+        cluster.replica.stop("immediate")
+    finally:
+        holder.rollback()  # the primary's lock goes: the page, read again there, can finish
+        holder.close()
+    try:
+        reader.join(timeout=30)
+        status, html, _ = answer["got"]
+        assert status == 200 and title in html
+        # The next readers are not sent to the lost replica meanwhile.
+        assert cluster.app.get(story["url"])[0] == 200
+    finally:
+        cluster.replica.start()
