@@ -97,14 +97,34 @@ class Varnish:
             "-n", str(folder / "varnish"), "-T", f"127.0.0.1:{admin_port}", "-a", f"127.0.0.1:{port}",
             "-f", str(vcl), "-s", "malloc,128m",
         ]  # fmt: skip
-        self.process = subprocess.Popen(command, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+        self.command, self.port = command, port
+        self.start()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, stdout=self.log.open("a"), stderr=subprocess.STDOUT)
 
         def up():
             if self.process.poll() is not None:
                 raise SystemExit(f"varnishd exited: {self.log.read_text()[-2000:]}")
-            return port_open(port)
+            return port_open(self.port)
 
         wait_for(up, timeout=30, what="varnishd")
+
+    def restart(self) -> float:
+        """Stopped and started again, as a deploy of the edge does: its cache starts empty. The seconds
+        it refused connections."""
+        began = time.monotonic()
+        self.stop()
+        self.start()
+
+        def serving() -> bool:
+            # Its port can be open before its child process answers: back once a request is answered.
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                return Client(self.port, timeout=2).get("/robots.txt")[0] == 200
+            return False
+
+        wait_for(serving, timeout=30, what="varnishd answering again")
+        return time.monotonic() - began
 
     def set_health(self, backend: str, state: str) -> str:
         """backend.set_health through varnishadm (it finds the CLI and its secret in the work folder);

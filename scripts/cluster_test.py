@@ -23,7 +23,8 @@ Varnish hit rate and the page cache's on direct reads before the Redis failover 
 the signed-in readers' public pages alone, every signed-in reader signed in and every visit to their own
 page showing it, publish-to-visible and withdrawn-to-gone p99 < 1 s (clocks from the save's start), every
 withdrawn story gone from Varnish and both nodes, and the replica reading >= 10% of the rows before its
-faults (replay paused at 10%, resumed at 25%, the replica stopped at 88%: cluster_faults.py).
+faults (replay paused at 10%, resumed at 25%, the replica stopped at 88%: cluster_faults.py), and
+Varnish, restarted at 65%, back within 5 s (what fails meanwhile is printed on its own line).
 """
 
 import contextlib
@@ -55,7 +56,7 @@ from cluster_engines import (  # noqa: E402
     stop_node,
 )
 from cluster_faults import ReplicaFaults, wait_replayed  # noqa: E402
-from cluster_parts import Tally, cluster_ports, parse_args, ports_in_use, report  # noqa: E402
+from cluster_parts import EDGE_RESTARTING, Tally, cluster_ports, parse_args, ports_in_use, report  # noqa: E402
 from cluster_readers import CookieJar, SignedIn, sign_in, signed_in_count, visit_account  # noqa: E402
 from cluster_watch import watch_gone, watch_visible  # noqa: E402
 
@@ -109,6 +110,8 @@ class Soak:
         self.changes: list[float] = []  # each save's own time, as the editor process took it
         self.edits = 0
         self.not_gone: list[str] = []
+        self.edge_restart_seconds = 0.0
+        self.edge_restart_window: tuple[float, float] | None = None  # seconds into the run
         self.slow_gone: list[tuple[float, float, str, int | None]] = []  # (latency, offset, url, last port)
         self.retried = Client.retried  # GETs every client sent again after a reset
         # (latency, seconds into the run, url, a new story?)
@@ -247,6 +250,18 @@ class Soak:
             with contextlib.suppress(TimeoutError):
                 wait_for(lambda: self.redis.master_port() == REDIS_REPLICA, timeout=20, what="failover")
                 self.events.append(f"{time.monotonic() - started:5.1f} s  Sentinel promoted :{REDIS_REPLICA}")
+        if at(0.65):
+            EDGE_RESTARTING.set()
+            down = time.monotonic() - self.began
+            try:
+                self.edge_restart_seconds = self.varnish.restart()
+            finally:
+                EDGE_RESTARTING.clear()
+                self.edge_restart_window = (down, time.monotonic() - self.began)
+            took = f"{self.edge_restart_seconds:.1f} s"
+            self.events.append(
+                f"{time.monotonic() - started:5.1f} s  Varnish restarted ({took}, cache empty)"
+            )
         if at(0.75):
             # A node rejoins as in a rolling restart: held out of the director while a few direct requests
             # warm each worker (imports, templates, connections), then left to the probe again.

@@ -61,21 +61,26 @@ def watch_visible(soak, story: dict, started: float, latencies: list[float], lis
 def watch_gone(soak, url: str, started: float, ports: list[int]) -> None:
     """Poll Varnish and each node directly until the withdrawn story's page answers 404 at every one.
     A node that is down (killed by the chaos) has nothing to show and is not waited for. A port's time is
-    when the request that got its first 404 was sent: until then it served the story."""
+    when the first request it did not answer with the story, since the last one it did, was sent."""
     deadline, gone = started + 10, {}
 
     def poll(port: int) -> None:
         client = Client(port, timeout=5)
+        unserved = None  # when the first request that did not get the story, since its last 200, was sent
         try:
             while time.monotonic() < deadline:
-                # Timed from when the request was sent: a node slow to answer at all (a restart booting
-                # its workers) is not serving the story meanwhile; every 200 it gives counts against it.
                 sent = time.monotonic()
                 try:
                     status, _, headers = client.get(url)
                 except ConnectionRefusedError:
                     gone[port] = None  # a node that is down serves nobody
                     return
+                except TimeoutError:
+                    # A node that does not answer at all (restarted by the chaos, booting its workers)
+                    # serves nobody either, but its 404 is still waited for.
+                    unserved = unserved or sent
+                    client.close()
+                    continue
                 except (OSError, http.client.HTTPException) as exc:
                     soak.watchers.fail(url, type(exc).__name__)
                     client.close()
@@ -83,8 +88,9 @@ def watch_gone(soak, url: str, started: float, ports: list[int]) -> None:
                     continue
                 soak.watchers.record(url, status, headers)
                 if status in GONE:
-                    gone[port] = sent
+                    gone[port] = unserved or sent
                     return
+                unserved = None  # it served the story: gone only after this
                 time.sleep(0.03)
         finally:
             client.close()

@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from cluster_faults import ReplicaFaults  # noqa: E402
 from cluster_parts import (  # noqa: E402
+    EDGE_RESTARTING,
     READER_COOKIE,
     Tally,
     article_links,
@@ -82,7 +83,9 @@ def test_the_app_cache_is_counted_only_on_responses_varnish_did_not_serve():
     assert tally.app == {"HIT": 1, "none": 1}
     assert tally.edge == {"HIT": 1, "MISS": 2}
     assert (tally.requests, tally.five_xx) == (4, 1)
-    assert tally.server_errors[0].startswith("503 /x/") and "ConnectionResetError /y/" in tally.server_errors
+    assert tally.server_errors[0].startswith("503 /x/") and tally.server_errors[1].startswith(
+        "ConnectionResetError /y/ (at "
+    )
 
 
 def _soak(**changes):
@@ -212,3 +215,34 @@ def test_the_replica_must_have_served_a_real_share_of_reads_before_its_faults(ca
     idle = _faults(("start", 0, 0), ("pause", 1000, 30), ("resume", 2000, 40))
     assert report(_soak(replica_faults=idle), 60.0, 2, [], ["a"]) is False
     assert report(_soak(replica_faults=_faults(("start", 0, 0))), 60.0, 2, [], ["a"]) is False
+
+
+def test_what_fails_while_varnish_restarts_is_counted_apart_and_the_restart_must_be_short(capsys):
+    readers = _soak().readers
+    EDGE_RESTARTING.set()
+    try:
+        readers.fail("/", "ConnectionRefusedError")
+    finally:
+        EDGE_RESTARTING.clear()
+    assert not readers.failures and readers.during_edge_restart == {"ConnectionRefusedError": 1}
+    assert report(_soak(readers=readers, edge_restart_seconds=1.2), 60.0, 2, [], ["a"]) is True
+    assert "1.2 s without an edge; failed meanwhile: {'ConnectionRefusedError': 1}" in capsys.readouterr().out
+    assert report(_soak(edge_restart_seconds=6.0), 60.0, 2, [], ["a"]) is False
+    readers.fail("/", "ConnectionRefusedError")  # after the restart: a failure like any other
+    assert report(_soak(readers=readers), 60.0, 2, [], ["a"]) is False
+
+
+def test_stories_that_waited_across_the_edge_restart_are_shown_apart(capsys):
+    # One story published just before Varnish went away (at 40-42 s) waited for it to come back.
+    slow = [(0.4, 3.0, "/a/b/", True), (2.5, 39.5, "/a/c/", True)]
+    soak = _soak(
+        publish_latency=[0.4, 2.5], slow=slow, edge_restart_window=(40.0, 42.0), edge_restart_seconds=2
+    )
+    assert report(soak, 60.0, 2, [], ["a"]) is True
+    out = capsys.readouterr().out
+    assert "1 stories, up to 2500 ms (not in the figures above)" in out and "p99 400 ms" in out
+    # Outside the window, the same wait fails the run.
+    assert (
+        report(_soak(publish_latency=[0.4, 2.5], slow=[(2.5, 20.0, "/a/c/", True)]), 60.0, 2, [], ["a"])
+        is False
+    )
