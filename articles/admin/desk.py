@@ -217,6 +217,7 @@ def _wire(user) -> Panel:
     )
     items = WireItem.objects.select_related("source", "article").only(
         "id", "headline", "summary", "picture_url", "received_at", "version", "used_version",
+        "embargoed_until", "editors_note",
         "source__name", "article__headline", "article__deleted_at",
     )  # fmt: skip
     panel.rows = list(items.order_by("-received_at", "-id")[:ROWS])
@@ -225,6 +226,7 @@ def _wire(user) -> Panel:
     )
     panel.count = counts["all"]
     panel.extra = {
+        "now": timezone.now(),  # an agency embargo still to come is shown on its item
         "can_use": policy.can_use_wire(user),
         "updated": counts["updated"],
         "updated_url": reverse("admin:articles_wireitem_changelist") + "?use=updated",

@@ -91,6 +91,11 @@ class WireItem(models.Model):
     picture_credit = models.CharField(max_length=200, blank=True)
     subjects = models.JSONField(default=list, blank=True)
     link = models.URLField(max_length=1000, blank=True)
+    embargoed_until = models.DateTimeField(
+        "embargoed until", null=True, blank=True,
+        help_text="The agency's embargo: a story made from the item cannot be published before it.",
+    )  # fmt: skip
+    editors_note = models.TextField("agency's note to editors", blank=True)
     sent_at = models.DateTimeField("agency time", null=True, blank=True)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)

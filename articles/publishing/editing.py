@@ -76,9 +76,12 @@ def find_conflict(*, article_id: int, loaded_version: int | None) -> EditConflic
     )
 
 
-def edit_problems(*, article: Article, user, before: Article | None) -> dict[str | None, list[str]]:
+def edit_problems(
+    *, article: Article, user, before: Article | None, agency_embargo=None
+) -> dict[str | None, list[str]]:
     """Why this edit cannot be saved, by field (None: the story as a whole). `before` is the stored
-    story, None for a new one."""
+    story, None for a new one. `agency_embargo`: a new story from a wire item carries the agency's
+    embargo whoever makes it (an embargo only holds a story back)."""
     problems = defaultdict(list)
     status = before.status if before else Status.DRAFT
     if article.status != status:
@@ -93,6 +96,8 @@ def edit_problems(*, article: Article, user, before: Article | None) -> dict[str
         )
     times = ("published_at", "embargo_until")
     moved = [name for name in times if getattr(article, name) != (getattr(before, name) if before else None)]
+    if before is None and agency_embargo is not None and article.embargo_until == agency_embargo:
+        moved = [name for name in moved if name != "embargo_until"]
     if moved and not can_publish(user):
         for name in moved:
             problems[name].append("Only editors set the publish time and the embargo.")
@@ -122,6 +127,7 @@ def save_edit(
     write_parts=None,
     note: str = "",
     action: str = "",
+    agency_embargo=None,
 ) -> Article:
     """Save `article` as edited by `user`, with its tags, bylines and sources when given (lists of
     names / Author / Source), and `write_parts(article)` for any other rows of it (the admin's inlines).
@@ -134,7 +140,7 @@ def save_edit(
             raise conflict
         before = Article.objects.get(pk=article.pk)
     require(can_edit(user, before or article), "You may not edit this story.")
-    _raise(edit_problems(article=article, user=user, before=before))
+    _raise(edit_problems(article=article, user=user, before=before, agency_embargo=agency_embargo))
     if before is None:
         article.created_by = article.created_by or user
         article.version = 1

@@ -26,8 +26,11 @@ def _values(incoming: Incoming) -> dict:
         "picture_credit": incoming.picture_credit[:200],
         "subjects": [str(s)[:100] for s in incoming.subjects][:50],
         "link": incoming.link[:1000] if incoming.link.startswith(("http://", "https://")) else "",
+        "embargoed_until": incoming.embargoed_until,
+        "editors_note": incoming.editors_note[:2000],
     }
-    values["fingerprint"] = hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
+    fingerprinted = json.dumps(values, sort_keys=True, default=lambda when: when.isoformat())
+    values["fingerprint"] = hashlib.sha256(fingerprinted.encode()).hexdigest()
     return values
 
 

@@ -4,7 +4,8 @@ Text items (itemClass ninat:text) become items; their body is the NITF or XHTML 
 plain text of an inlineData, made into HTML here and sanitised by the ingest like every feed's. A
 picture item is not an item of its own: a package that groups it with a text item gives that item its
 picture (the largest remote rendition with an absolute address), caption and credit. Canceled and
-withheld items are left out. Parsed with defusedxml: a DTD or an entity is refused (no XXE, no bombs).
+withheld items are left out; an embargo and the note to editors come with the item. Parsed with
+defusedxml: a DTD or an entity is refused (no XXE, no bombs).
 """
 
 import re
@@ -14,7 +15,7 @@ from defusedxml import ElementTree as SafeET
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 
-from .parsing import Incoming, ParseError, _text_to_html
+from .parsing import Incoming, ParseError, _text_to_html, _when
 
 NAR = "{http://iptc.org/std/nar/2006-10-01/}"
 ITEMS = {f"{NAR}newsItem", f"{NAR}packageItem"}
@@ -149,6 +150,8 @@ def _incoming(item) -> Incoming | None:
         subjects=_subjects(content_meta),
         sent_at=sent_at,
         version=int(version) if version.isdigit() else None,
+        embargoed_until=_when(_text(meta.find(f"{NAR}embargoed"))),
+        editors_note=_text(meta.find(f"{NAR}edNote")),
     )
 
 

@@ -33,6 +33,8 @@ class Incoming:
     link: str = ""
     sent_at: datetime | None = None
     version: int | None = None  # ninjs says it; for RSS and Atom a changed content is a new version
+    embargoed_until: datetime | None = None  # ninjs `embargoed`, NewsML-G2 `embargoed`
+    editors_note: str = ""  # NewsML-G2 `edNote`, ninjs 1.x `ednote`
 
 
 def parse(fmt: str, body: bytes) -> list[Incoming]:
@@ -184,7 +186,21 @@ def _ninjs_item(item: dict) -> Incoming | None:
         subjects=[s["name"] for s in subjects or [] if isinstance(s, dict) and s.get("name")],
         sent_at=parse_datetime(when) if isinstance(when, str) else None,
         version=int(version) if version.isdigit() else None,
+        embargoed_until=_when(item.get("embargoed")),
+        editors_note=str(item.get("ednote") or "").strip(),
     )
+
+
+def _when(value) -> datetime | None:
+    """An ISO time, or None (absent or malformed). Both formats require an offset; one without is read
+    as UTC rather than dropped, as an embargo must not vanish for a missing "Z"."""
+    try:
+        parsed = parse_datetime(value.strip()) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    if parsed is not None and parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
 
 
 def parse_ninjs(body: bytes) -> list[Incoming]:

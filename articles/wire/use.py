@@ -94,6 +94,7 @@ def use_item(*, item: WireItem, user) -> tuple[Article, list[str]]:
             warnings.append(" ".join(exc.messages))
         except StorageUnavailable:
             warnings.append("The agency picture could not be stored (photo storage is unavailable).")
+    embargo = item.embargoed_until
     try:
         article = Article(
             headline=item.headline[:HEADLINE_MAX],
@@ -102,6 +103,8 @@ def use_item(*, item: WireItem, user) -> tuple[Article, list[str]]:
             body=item.body,
             section_id=item.feed.section_id,
             lead_photo=photo,
+            # The agency's embargo holds the story: it cannot be published before (publish_problems).
+            embargo_until=embargo if embargo and embargo > timezone.now() else None,
         )
         editing.save_edit(
             article=article,
@@ -109,6 +112,7 @@ def use_item(*, item: WireItem, user) -> tuple[Article, list[str]]:
             tags=matching_tags(item.subjects),
             sources=[item.source],
             note=f"From the wire: {item.source.name}, version {item.version}",
+            agency_embargo=article.embargo_until,
         )
     except BaseException:
         if photo is not None:  # its row rolls back with the story; its files would not

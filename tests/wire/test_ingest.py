@@ -192,3 +192,32 @@ def test_a_malformed_ninjs_item_is_skipped_and_the_others_land(feed_server, make
     feed_server.answers["/ninjs"] = Answer(feeds.as_json([bad, good]))
     assert polling.poll(make_feed("/ninjs", Format.NINJS)) == (1, 0)
     assert WireItem.objects.get().guid == "urn:ok:1"
+
+
+def test_a_ninjs_embargo_and_editors_note_land_with_the_item_and_a_changed_embargo_is_a_new_version(
+    feed_server, make_feed
+):
+    item = feeds.ninjs1("urn:agency:e1", "Budget leaks", version=1)
+    item |= {"embargoed": "2031-01-05T09:30:00+01:00", "ednote": "Embargoed: do not publish early."}
+    feed_server.answers["/embargo"] = Answer(feeds.as_json([item]))
+    feed = make_feed("/embargo", Format.NINJS)
+    assert polling.poll(feed) == (1, 0)
+    stored = WireItem.objects.get()
+    assert stored.embargoed_until.isoformat() == "2031-01-05T08:30:00+00:00"
+    assert stored.editors_note == "Embargoed: do not publish early."
+    # Lifted early, without a version number: the content changed, so the item is updated.
+    item.pop("version")
+    item["embargoed"] = "2030-12-31T00:00:00Z"
+    feed_server.answers["/embargo"] = Answer(feeds.as_json([item]))
+    assert polling.poll(feed) == (0, 1)
+    assert WireItem.objects.get().embargoed_until.isoformat() == "2030-12-31T00:00:00+00:00"
+    # Without its offset (both formats require one), read as UTC: an embargo does not vanish for it.
+    item["embargoed"] = "2030-12-30T18:00:00"
+    feed_server.answers["/embargo"] = Answer(feeds.as_json([item]))
+    assert polling.poll(feed) == (0, 1)
+    assert WireItem.objects.get().embargoed_until.isoformat() == "2030-12-30T18:00:00+00:00"
+    # One that is not a time at all is dropped, and the rest of the item still lands.
+    item["embargoed"] = "next Tuesday"
+    feed_server.answers["/embargo"] = Answer(feeds.as_json([item]))
+    assert polling.poll(feed) == (0, 1)
+    assert WireItem.objects.get().embargoed_until is None

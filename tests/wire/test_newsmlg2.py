@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from articles.models import WireFeed, WireItem
+from articles.models import Article, WireFeed, WireItem
+from articles.publishing import workflow
 from articles.wire import polling
 from tests.background import Answer
 
@@ -158,3 +160,45 @@ def test_an_xhtml_body_keeps_its_structure_and_loses_what_is_unsafe(feed_server,
     assert (
         "script" not in body and "alert" not in body and "onclick" not in body and "Not the body" not in body
     )
+
+
+def test_an_agency_embargo_and_note_reach_the_desk_and_hold_the_story(
+    feed_server, make_feed, client, reporter, editor
+):
+    """LISTING 1 with its embargo moved into the future: the desk shows it and the agency's note, a
+    reporter's "Use this" carries it into the draft, and the story cannot be published before it."""
+    document = example("1").replace(b"2018-10-23T12:00:00Z", b"2031-03-04T12:00:00Z")
+    assert polling.poll(serve(feed_server, make_feed, "/g2/embargo", document)) == (1, 0)
+    item = WireItem.objects.get()
+    assert item.embargoed_until == datetime(2031, 3, 4, 12, tzinfo=UTC)
+    assert item.editors_note.startswith("Note to editors: STRICTLY EMBARGOED. Not for public release")
+    client.force_login(reporter)
+    desk = client.get("/admin/").content.decode()
+    assert "Embargoed until" in desk and "Agency note: Note to editors: STRICTLY EMBARGOED" in desk
+    response = client.post(f"/admin/articles/wireitem/{item.pk}/use/")
+    assert response.status_code == 302
+    story = Article.objects.get()
+    assert story.embargo_until == datetime(2031, 3, 4, 12, tzinfo=UTC)
+    with pytest.raises(ValidationError, match="embargoed until"):
+        workflow.publish(article=story, user=editor)
+
+
+def test_a_past_embargo_holds_nothing_and_a_malformed_one_is_ignored(
+    feed_server, make_feed, client, reporter
+):
+    bad = example("2").replace(
+        b'guid="urn:newsml:acmenews.com:20161121:US-FINANCE-FED"', b'guid="g2-bad-embargo"'
+    )
+    bad = bad.replace(b"<pubStatus", b"<embargoed>next Tuesday</embargoed><pubStatus", 1)
+    feed = serve(feed_server, make_feed, "/g2/past", example("1"))
+    assert polling.poll(feed) == (1, 0)
+    feed_server.answers["/g2/past"] = Answer(bad, headers=XML)
+    assert polling.poll(feed) == (1, 0)
+    past, malformed = WireItem.objects.order_by("id")
+    assert (
+        past.embargoed_until == datetime(2018, 10, 23, 12, tzinfo=UTC) and malformed.embargoed_until is None
+    )
+    client.force_login(reporter)
+    assert "Embargoed until" not in client.get("/admin/").content.decode()
+    client.post(f"/admin/articles/wireitem/{past.pk}/use/")
+    assert Article.objects.get().embargo_until is None
