@@ -1,11 +1,12 @@
-"""Old addresses, pointed at where their pages are now: a post's own (its permalink, `/?p=ID`), and
-WordPress's archives (categories with their nested paths, tags, authors, their feeds, the main feed).
-An address an editor already redirected elsewhere is left as it is, and said."""
+"""Old addresses, pointed at where their pages are now: a post's own (its permalink, `/?p=ID`), an
+attachment's page (to the story it was attached to), and WordPress's archives (categories with their
+nested paths, tags, authors, their feeds, the main feed). An address an editor already redirected
+elsewhere is left as it is, and said."""
 
 from django.urls import reverse
 from taggit.models import Tag
 
-from articles.models import Author, Redirect, Section
+from articles.models import Article, Author, Redirect, Section, WordPressItem
 from articles.models.redirects import normalise
 from articles.redirects import services as redirects
 
@@ -94,4 +95,23 @@ def archive_redirects(terms: Terms, report: Report) -> None:
         add(f"/author/{login}/feed/", to_url=feed, note=f"WordPress author {login}'s feed")
     add("/feed/", to_url=reverse("articles:feed_rss"), note="WordPress's main feed")
     add("/?feed=rss2", to_url=reverse("articles:feed_rss"), note="WordPress's main feed")
+    point_many(report, wanted)
+
+
+def attachment_redirects(report: Report, site: str, pages: dict[int, tuple[str, int]]) -> None:
+    """Each attachment's page (its permalink, `/?attachment_id=ID`) to the story it was attached to
+    (`pages`: attachment id -> (link, parent post id)); one with no imported parent is left."""
+    parents = {str(parent) for _, parent in pages.values() if parent}
+    made = dict(
+        WordPressItem.objects.filter(
+            site=site, kind="post", wp_id__in=parents, object_id__isnull=False
+        ).values_list("wp_id", "object_id")
+    )
+    stories = Article.objects.in_bulk(list(made.values()))
+    wanted = {}
+    for wp_id, (link, parent) in pages.items():
+        article = stories.get(made.get(str(parent)))
+        if article is not None:
+            for address in filter(None, (link, f"/?attachment_id={wp_id}")):
+                wanted[address] = (article, "", f"WordPress attachment {wp_id}")
     point_many(report, wanted)

@@ -72,6 +72,7 @@ class Importer:
         self.report = Report(dry_run=options.dry_run)
         self.site = ""
         self.photos: dict[int, int] = {}  # attachment id -> photo id
+        self.attachment_pages: dict[int, tuple[str, int]] = {}  # attachment id -> (its page, its post)
         self.sticky: list[int] = []
 
     def run(self) -> Report:
@@ -93,6 +94,8 @@ class Importer:
                     addresses_here.archive_redirects(self.terms, self.report)
             self._second_pass()
             if not self.options.dry_run:
+                with transaction.atomic():
+                    addresses_here.attachment_redirects(self.report, self.site, self.attachment_pages)
                 self._sticky_front()
         self.report.seconds = time.monotonic() - started
         return self.report
@@ -121,6 +124,7 @@ class Importer:
                 elif isinstance(entry, wxr.Term):
                     self.terms.term(entry)
                 elif isinstance(entry, wxr.Item) and entry.post_type == "attachment":
+                    self.attachment_pages[entry.post_id] = (entry.link, entry.parent)
                     try:
                         with transaction.atomic():
                             photo_id = media.attachment(

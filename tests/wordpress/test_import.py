@@ -124,6 +124,15 @@ def test_every_published_posts_old_address_is_one_301_to_a_200(run_import, uploa
         assert story(post_id).headline in one_hop(client, f"/?p={post_id}")
 
 
+def test_an_attachment_page_is_one_301_to_the_story_it_was_attached_to(run_import, uploads, client):
+    run_import("--media-dir", str(uploads))
+    stand = story(4900).headline
+    for old in ("/stand/", "/?attachment_id=4901", "/?attachment_id=4902"):  # a permalink, and plain ones
+        assert stand in one_hop(client, old).replace("&#x27;", "'"), old
+    # An attachment attached to nothing has no page to go to.
+    assert client.get("/?attachment_id=4903").status_code != 301
+
+
 def test_titles_and_slugs_beyond_ascii(run_import, uploads):
     run_import("--media-dir", str(uploads))
     assert story(5001).slug == "cafe-owners" and story(5001).headline.endswith("咖啡")
